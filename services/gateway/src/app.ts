@@ -1,0 +1,88 @@
+/**
+ * The gateway: what the ALB does for Agora on AWS, on one local port. Each request goes to the
+ * service of the first catalogue rule (by priority) whose path pattern matches; no match is a 404
+ * problem; a service that is down or slow is a 503/502/504 problem, never a hang. Bodies are
+ * streamed through untouched, like the ALB (the services enforce their own limits).
+ */
+
+import { createLogger, problemBody, registerProblemHandlers, requestIdFrom, sendProblem } from '@agora/platform';
+import { serviceForPath } from '@agora/platform/catalogue';
+import replyFrom from '@fastify/reply-from';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+export interface GatewayOptions {
+  readonly upstreams: ReadonlyMap<string, string>;
+  readonly upstreamTimeoutMs: number;
+  readonly logger?: Logger;
+}
+
+function statusForUpstreamError(error: { code?: string }): number {
+  if (
+    error.code === 'ECONNREFUSED' ||
+    error.code === 'ENOTFOUND' ||
+    error.code === 'FST_REPLY_FROM_SERVICE_UNAVAILABLE'
+  ) {
+    return 503;
+  }
+  if (error.code?.includes('TIMEOUT') || error.code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT') return 504;
+  return 502;
+}
+
+export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: (options.logger ?? createLogger({ level: 'info', service: 'gateway' })) as FastifyBaseLogger,
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  registerProblemHandlers(app);
+  // Pass every body through as a stream.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  await app.register(replyFrom, {
+    undici: { headersTimeout: options.upstreamTimeoutMs, bodyTimeout: options.upstreamTimeoutMs },
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.all('/*', async (request, reply) => {
+    const service = serviceForPath(request.url);
+    const upstream = service ? options.upstreams.get(service) : undefined;
+    if (!service || !upstream) {
+      return sendProblem(
+        reply,
+        problemBody(404, `No route for ${request.method} ${request.url.split('?')[0]}`, {
+          type: 'urn:agora:problem:not-found',
+        }),
+      );
+    }
+    const forwardedFor = [request.headers['x-forwarded-for'], request.socket.remoteAddress].filter(Boolean).join(', ');
+    return reply.from(`${upstream}${request.url}`, {
+      rewriteRequestHeaders: (_original, headers) => ({
+        ...headers,
+        'x-request-id': request.id,
+        'x-forwarded-for': forwardedFor,
+        'x-forwarded-proto': request.protocol,
+      }),
+      rewriteHeaders: (headers) => ({ ...headers, 'x-request-id': request.id }),
+      onError: (errorReply, { error }) => {
+        const status = statusForUpstreamError(error as { code?: string });
+        request.log.warn({ service, err: error }, 'upstream failed');
+        errorReply
+          .code(status)
+          .type('application/problem+json')
+          .header('x-request-id', request.id)
+          .send(
+            problemBody(status, `The ${service} service is not answering`, {
+              type: 'urn:agora:problem:upstream',
+              service,
+            }),
+          );
+      },
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * Forum events. Each travels on the forum events topic with a `type` message attribute; each
+ * consumer queue subscribes with a filter policy listing exactly the types it receives.
+ */
+import { type Static, type TSchema, Type } from 'typebox';
+
+const isoTime = Type.String({ format: 'date-time' });
+const id = Type.String({ minLength: 1, maxLength: 64 });
+
+export const eventSchemas = {
+  'user.renamed': Type.Object(
+    { userId: id, displayName: Type.String({ minLength: 1, maxLength: 64 }), renamedAt: isoTime },
+    { additionalProperties: false },
+  ),
+  'topic.deleted': Type.Object({ topicId: id, deletedAt: isoTime }, { additionalProperties: false }),
+  'message.posted': Type.Object(
+    { topicId: id, messageId: id, authorId: id, createdAt: isoTime },
+    { additionalProperties: false },
+  ),
+  'message.deleted': Type.Object({ topicId: id, messageId: id, deletedAt: isoTime }, { additionalProperties: false }),
+} as const satisfies Record<string, TSchema>;
+
+export type EventType = keyof typeof eventSchemas;
+export type EventPayload<T extends EventType> = Static<(typeof eventSchemas)[T]>;
+
+export interface EventRoute {
+  readonly type: EventType;
+  /** the topic it is published on */
+  readonly topic: 'forumEvents';
+  /** the queues (resource ids) subscribed to receive it */
+  readonly consumers: readonly string[];
+}
+
+export const eventRoutes = [
+  { type: 'user.renamed', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
+  { type: 'topic.deleted', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
+  { type: 'message.posted', topic: 'forumEvents', consumers: ['topicsEventsQueue'] },
+  { type: 'message.deleted', topic: 'forumEvents', consumers: ['topicsEventsQueue'] },
+] as const satisfies readonly EventRoute[];
+
+export interface SubscriptionDefinition {
+  readonly topic: string;
+  readonly queue: string;
+  readonly filterPolicy: { readonly type: readonly string[] };
+}
+
+/** One subscription per consumer queue, its filter policy derived from the event routes. */
+export function subscriptions(): SubscriptionDefinition[] {
+  const byQueue = new Map<string, SubscriptionDefinition>();
+  for (const route of eventRoutes) {
+    for (const queue of route.consumers) {
+      const key = `${route.topic}/${queue}`;
+      const existing = byQueue.get(key);
+      const types = existing ? [...existing.filterPolicy.type, route.type] : [route.type];
+      byQueue.set(key, { topic: route.topic, queue, filterPolicy: { type: types } });
+    }
+  }
+  return [...byQueue.values()];
+}

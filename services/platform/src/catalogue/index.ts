@@ -1,0 +1,5 @@
+/** The catalogue: routes, resources and events, defined once (data, no I/O). */
+export * from './events.ts';
+export * from './resources.ts';
+export * from './routes.ts';
+export * from './services.ts';

@@ -1,0 +1,203 @@
+/**
+ * Every AWS resource Agora needs, described once. The CDK stacks and the local bootstrap both
+ * build from these definitions; services learn the physical names from their environment
+ * (`env` below), never from this module.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  readonly id: string;
+  /** physical name suffix: the table is `${prefix}-${name}` */
+  readonly name: string;
+  /** the environment variable that carries the physical name */
+  readonly env: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly globalIndexes: readonly IndexDefinition[];
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+}
+
+export interface QueueDefinition {
+  readonly id: string;
+  readonly name: string;
+  /** the environment variable that carries the queue URL */
+  readonly env: string;
+  readonly visibilityTimeoutSeconds: number;
+  /** after this many receives a message moves to the queue's dead-letter queue */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+}
+
+export interface TopicDefinition {
+  readonly id: string;
+  readonly name: string;
+  /** the environment variable that carries the topic ARN */
+  readonly env: string;
+  /** message attributes every message on this topic carries (subscribers filter on them) */
+  readonly messageAttributes: readonly string[];
+}
+
+export interface BucketDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly env: string;
+  /** S3 ObjectCreated notifications go to this queue */
+  readonly notifyQueue: string;
+  /** uploads older than this are expired by a lifecycle rule */
+  readonly expireAfterDays: number;
+}
+
+export const tables = [
+  {
+    id: 'usersTable',
+    name: 'users',
+    env: 'USERS_TABLE',
+    partitionKey: { name: 'userId', type: 'S' },
+    globalIndexes: [
+      {
+        // Sparse: only user items carry `listKey`, so the index lists users by registration time.
+        name: 'byRegistration',
+        partitionKey: { name: 'listKey', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+  },
+  {
+    id: 'topicsTable',
+    name: 'topics',
+    env: 'TOPICS_TABLE',
+    partitionKey: { name: 'topicId', type: 'S' },
+    globalIndexes: [
+      {
+        name: 'byActivity',
+        partitionKey: { name: 'feed', type: 'S' },
+        sortKey: { name: 'lastActivityAt', type: 'S' },
+      },
+    ],
+  },
+  {
+    id: 'messagesTable',
+    name: 'messages',
+    env: 'MESSAGES_TABLE',
+    partitionKey: { name: 'topicId', type: 'S' },
+    sortKey: { name: 'sortKey', type: 'S' },
+    globalIndexes: [
+      { name: 'byMessageId', partitionKey: { name: 'messageId', type: 'S' } },
+      {
+        name: 'byAuthor',
+        partitionKey: { name: 'authorId', type: 'S' },
+        sortKey: { name: 'sortKey', type: 'S' },
+      },
+    ],
+  },
+  {
+    id: 'inventoryTable',
+    name: 'inventory',
+    env: 'INVENTORY_TABLE',
+    partitionKey: { name: 'store', type: 'S' },
+    sortKey: { name: 'item', type: 'S' },
+    globalIndexes: [
+      {
+        name: 'byItem',
+        partitionKey: { name: 'item', type: 'S' },
+        sortKey: { name: 'store', type: 'S' },
+      },
+    ],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  {
+    id: 'uploadsTable',
+    name: 'uploads',
+    env: 'UPLOADS_TABLE',
+    partitionKey: { name: 'uploadId', type: 'S' },
+    globalIndexes: [],
+  },
+] as const satisfies readonly TableDefinition[];
+
+export const queues = [
+  {
+    id: 'filesQueue',
+    name: 'inventory-files',
+    env: 'FILES_QUEUE_URL',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  {
+    id: 'messagesEventsQueue',
+    name: 'messages-events',
+    env: 'MESSAGES_EVENTS_QUEUE_URL',
+    visibilityTimeoutSeconds: 30,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+  {
+    id: 'topicsEventsQueue',
+    name: 'topics-events',
+    env: 'TOPICS_EVENTS_QUEUE_URL',
+    visibilityTimeoutSeconds: 30,
+    maxReceiveCount: 5,
+    retentionDays: 4,
+  },
+] as const satisfies readonly QueueDefinition[];
+
+export const topics = [
+  {
+    id: 'forumEvents',
+    name: 'forum-events',
+    env: 'FORUM_EVENTS_TOPIC_ARN',
+    messageAttributes: ['type'],
+  },
+  {
+    id: 'stockAlerts',
+    name: 'stock-alerts',
+    env: 'STOCK_ALERTS_TOPIC_ARN',
+    messageAttributes: ['store', 'item', 'kind'],
+  },
+] as const satisfies readonly TopicDefinition[];
+
+export const buckets = [
+  {
+    id: 'uploadsBucket',
+    name: 'inventory-uploads',
+    env: 'UPLOADS_BUCKET',
+    notifyQueue: 'filesQueue',
+    expireAfterDays: 30,
+  },
+] as const satisfies readonly BucketDefinition[];
+
+/** The dead-letter queue of a queue: same definition, `-dlq` name, kept 14 days. */
+export function deadLetterQueueName(queue: QueueDefinition): string {
+  return `${queue.name}-dlq`;
+}
+
+export type ResourceId =
+  | (typeof tables)[number]['id']
+  | (typeof queues)[number]['id']
+  | (typeof topics)[number]['id']
+  | (typeof buckets)[number]['id'];
+
+export type ResourceDefinition = TableDefinition | QueueDefinition | TopicDefinition | BucketDefinition;
+
+export function resourceById(id: string): ResourceDefinition {
+  const all: readonly ResourceDefinition[] = [...tables, ...queues, ...topics, ...buckets];
+  const found = all.find((resource) => resource.id === id);
+  if (!found) throw new Error(`No resource "${id}" in the catalogue`);
+  return found;
+}
+
+/** The physical name of a resource in one deployment (`agora` on AWS, a unique prefix in tests). */
+export function physicalName(prefix: string, resource: { readonly name: string }): string {
+  return `${prefix}-${resource.name}`;
+}

@@ -1,0 +1,63 @@
+/**
+ * The processes Agora runs. `entry` is the file a container or the local launcher starts;
+ * `uses` names the resources (see resources.ts) a service touches and how, which is what CDK
+ * grants its task role and what the launcher puts in its environment.
+ */
+export type Access = 'read' | 'readWrite' | 'publish' | 'consume';
+
+export interface ResourceUse {
+  readonly resource: string;
+  readonly access: Access;
+}
+
+export interface ServiceDefinition {
+  readonly name: string;
+  /** api: behind the load balancer; worker: no load balancer; gateway: local stand-in for the ALB */
+  readonly kind: 'api' | 'worker' | 'gateway';
+  /** the workspace folder under services/ */
+  readonly workspace: string;
+  /** the start file, relative to the workspace */
+  readonly entry: string;
+  /** the port the process listens on inside its container (health or API) */
+  readonly containerPort: number;
+  readonly uses: readonly ResourceUse[];
+  /** whether the service verifies users' tokens against the users service's JWKS */
+  readonly verifiesTokens: boolean;
+}
+
+export const services = [
+  {
+    name: 'users',
+    kind: 'api',
+    workspace: 'users',
+    entry: 'src/server.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'usersTable', access: 'readWrite' },
+      { resource: 'forumEvents', access: 'publish' },
+    ],
+    verifiesTokens: false,
+  },
+  {
+    name: 'gateway',
+    kind: 'gateway',
+    workspace: 'gateway',
+    entry: 'src/server.ts',
+    containerPort: 8080,
+    uses: [],
+    verifiesTokens: false,
+  },
+] as const satisfies readonly ServiceDefinition[];
+
+export type ServiceName = (typeof services)[number]['name'];
+
+export function serviceNamed(name: string): ServiceDefinition {
+  const found = services.find((service) => service.name === name);
+  if (!found) throw new Error(`No service named "${name}" in the catalogue`);
+  return found;
+}
+
+/** The services the load balancer (and the local gateway) route to. */
+export function apiServices(): ServiceDefinition[] {
+  return services.filter((service) => service.kind === 'api');
+}

@@ -1,0 +1,119 @@
+/**
+ * The Fastify instance every service starts from: request ids, structured logs, problem+json
+ * errors, TypeBox validation, security headers, CORS for configured origins only, body size and
+ * rate limits, and the /health and /ready probes. Services register their routes on top; the
+ * monolith registers several services' plugins on one such instance.
+ */
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { registerAjvFormats, type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { requestContext } from './logger.ts';
+import { HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface BaseAppOptions {
+  readonly logger: Logger;
+  readonly corsOrigins: string;
+  readonly bodyLimitBytes: number;
+  readonly rateLimitPerMinute: number;
+  /** Resolves when the service can serve traffic (its tables reachable); rejects otherwise. */
+  readonly readiness: () => Promise<void>;
+}
+
+const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A client's request id is kept when it looks like one; anything else is replaced. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const candidate = Array.isArray(header) ? header[0] : header;
+  return candidate && requestIdPattern.test(candidate) ? candidate : randomUUID();
+}
+
+registerAjvFormats();
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True once a graceful shutdown has begun: /ready answers 503 so the load balancer drains us. */
+    shuttingDown: boolean;
+  }
+}
+
+export async function createBaseApp(options: BaseAppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // One proxy hop (the ALB, or the local gateway) appends the client's address to X-Forwarded-For.
+    trustProxy: (_address: string, hop: number) => hop === 0,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // A JSON API: any other media type is a 415, not a string body that fails validation later.
+  app.removeContentTypeParser('text/plain');
+  app.decorate('shuttingDown', false);
+  registerProblemHandlers(app);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  // Runs the handler inside the request's context so AWS calls below it log the request id.
+  app.addHook('preHandler', (request, _reply, done) => {
+    requestContext.run({ log: request.log as unknown as Logger, requestId: request.id }, done);
+  });
+
+  await app.register(helmet, { global: true });
+  const allowedOrigins = options.corsOrigins
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  await app.register(cors, { origin: allowedOrigins.length > 0 ? allowedOrigins : false, credentials: false });
+  await app.register(rateLimit, {
+    global: true,
+    max: options.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    allowList: (request) => request.url === '/health' || request.url === '/ready',
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(429, `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`, {
+        type: 'urn:agora:problem:rate-limited',
+      }),
+  });
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (request, reply) => {
+    if (app.shuttingDown) {
+      return sendProblem(reply, problemBody(503, 'Shutting down', { type: 'urn:agora:problem:unavailable' }));
+    }
+    try {
+      await options.readiness();
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'not ready');
+      return sendProblem(
+        reply,
+        problemBody(503, 'A dependency is unreachable', { type: 'urn:agora:problem:unavailable' }),
+      );
+    }
+  });
+
+  return app;
+}

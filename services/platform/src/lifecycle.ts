@@ -1,0 +1,27 @@
+/**
+ * Starting and stopping a service process. On SIGTERM or SIGINT: /ready turns 503, the server
+ * stops accepting connections, in-flight requests finish, clients close, and the process exits 0.
+ * If that takes longer than the timeout, it exits 1 rather than hang a deployment.
+ */
+import closeWithGrace from 'close-with-grace';
+import type { FastifyInstance } from 'fastify';
+
+export interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly shutdownTimeoutMs: number;
+  /** Runs after the server has closed: release clients, flush. */
+  readonly onClose?: () => Promise<void> | void;
+}
+
+export async function serve(app: FastifyInstance, options: ServeOptions): Promise<void> {
+  closeWithGrace({ delay: options.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'stopping after an unexpected error');
+    else app.log.info({ signal }, 'graceful shutdown started');
+    app.shuttingDown = true;
+    await app.close();
+    await options.onClose?.();
+    app.log.info('graceful shutdown complete');
+  });
+  await app.listen({ port: options.port, host: options.host });
+}

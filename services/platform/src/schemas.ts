@@ -1,0 +1,40 @@
+/** Schemas every service's routes share: problem details, pagination, bearer auth. */
+import { type TSchema, Type } from 'typebox';
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Unknown())),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+/** Response schemas for the problems a route can answer, by status. */
+export function problemResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
+}
+
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2048, description: 'nextCursor of the previous page' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Optional(
+      Type.String({ description: 'pass as `cursor` for the next page; absent on the last page' }),
+    ),
+  });
+}
+
+export const bearerAuth = [{ bearerAuth: [] }];

@@ -1,0 +1,65 @@
+/**
+ * The users service: a Fastify plugin (so the monolith can mount it beside the other forum
+ * services) and `buildApp`, which puts it on the platform's base app. No listen here: tests
+ * call `inject`; server.ts starts it.
+ */
+
+import { type App, createBaseApp, type EventPublisher, tokenVerifier } from '@agora/platform';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Logger } from 'pino';
+import type { UsersConfig } from './config.ts';
+import { authRoutes } from './routes/auth.ts';
+import { jwksRoutes } from './routes/jwks.ts';
+import { usersRoutes } from './routes/users.ts';
+import { signingKeyFromPem } from './signing-key.ts';
+import { createUsersRepo } from './users-repo.ts';
+
+export interface UsersDependencies {
+  readonly config: UsersConfig;
+  readonly documents: DynamoDBDocumentClient;
+  readonly events: EventPublisher;
+}
+
+/** Everything the users service serves, as one encapsulated plugin. */
+export const usersService: FastifyPluginAsync<UsersDependencies> = async (app, { config, documents, events }) => {
+  const key = signingKeyFromPem(config.JWT_PRIVATE_KEY);
+  const users = createUsersRepo(documents, config.USERS_TABLE);
+  await app.register(tokenVerifier, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    keys: key,
+    tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+  });
+  await app.register(jwksRoutes, { key });
+  await app.register(authRoutes, {
+    users,
+    tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
+    attemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+  });
+  await app.register(usersRoutes, { users, events });
+};
+
+export interface BuildOptions extends UsersDependencies {
+  readonly logger: Logger;
+  readonly dynamo: DynamoDBClient;
+}
+
+export async function buildApp(options: BuildOptions): Promise<App> {
+  const { config } = options;
+  const app = await createBaseApp({
+    logger: options.logger,
+    corsOrigins: config.CORS_ORIGINS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    readiness: async () => {
+      await options.dynamo.send(new DescribeTableCommand({ TableName: config.USERS_TABLE }));
+    },
+  });
+  await app.register(usersService, options);
+  return app;
+}
+
+export const usersPlugin = fp(usersService, { name: 'agora-users' });

@@ -1,0 +1,147 @@
+/** /api/users: registration, the user list, profiles, and one's own profile. */
+
+import type { EventPublisher } from '@agora/platform';
+import { bearerAuth, newId, Page, PageQuery, problemResponses, problems } from '@agora/platform';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { hashPassword } from '../passwords.ts';
+import { UsernameTakenError, type UsersRepo } from '../users-repo.ts';
+
+export const Username = Type.String({
+  minLength: 3,
+  maxLength: 32,
+  pattern: '^[A-Za-z0-9_]+$',
+  description: 'letters, digits and underscores; unique regardless of case',
+});
+export const DisplayName = Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S(?:.*\\S)?$' });
+const Password = Type.String({ minLength: 10, maxLength: 256 });
+
+export const PublicUser = Type.Object(
+  {
+    userId: Type.String(),
+    username: Type.String(),
+    displayName: Type.String(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'PublicUser' },
+);
+const OwnProfile = Type.Object({
+  userId: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export interface UsersRoutesOptions {
+  readonly users: UsersRepo;
+  readonly events: EventPublisher;
+}
+
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { users, events }) => {
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Register',
+        body: Type.Object(
+          { username: Username, password: Password, displayName: DisplayName },
+          { additionalProperties: false },
+        ),
+        response: { 201: PublicUser, ...problemResponses(400, 409, 413, 415, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { username, password, displayName } = request.body;
+      const user = {
+        userId: newId(),
+        username,
+        displayName,
+        roles: [],
+        createdAt: new Date().toISOString(),
+        passwordHash: await hashPassword(password),
+      };
+      try {
+        await users.create(user);
+      } catch (error) {
+        if (error instanceof UsernameTakenError) throw problems.conflict(error.message);
+        throw error;
+      }
+      request.log.info({ userId: user.userId }, 'user registered');
+      return reply.code(201).header('location', `/api/users/${user.userId}`).send(user);
+    },
+  );
+
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'List users in registration order',
+        querystring: PageQuery,
+        response: { 200: Page(PublicUser), ...problemResponses(400, 429) },
+      },
+    },
+    async (request) => users.list(request.query.limit ?? 20, request.query.cursor),
+  );
+
+  app.get(
+    '/api/users/me',
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        tags: ['users'],
+        summary: 'Your own profile, with your roles',
+        security: bearerAuth,
+        response: { 200: OwnProfile, ...problemResponses(401, 404) },
+      },
+    },
+    async (request) => {
+      const user = await users.findById(request.user.sub);
+      if (!user) throw problems.notFound('Your account no longer exists');
+      return user;
+    },
+  );
+
+  app.patch(
+    '/api/users/me',
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        tags: ['users'],
+        summary: 'Change your display name (roles are granted by operators, not here)',
+        security: bearerAuth,
+        body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
+        response: { 200: OwnProfile, ...problemResponses(400, 401, 404, 413, 415) },
+      },
+    },
+    async (request) => {
+      const user = await users.updateDisplayName(request.user.sub, request.body.displayName);
+      if (!user) throw problems.notFound('Your account no longer exists');
+      await events.publish('user.renamed', {
+        userId: user.userId,
+        displayName: user.displayName,
+        renamedAt: new Date().toISOString(),
+      });
+      return user;
+    },
+  );
+
+  app.get(
+    '/api/users/:userId',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'A user’s public profile',
+        params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: PublicUser, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const user = await users.findById(request.params.userId);
+      if (!user) throw problems.notFound(`No user ${request.params.userId}`);
+      return user;
+    },
+  );
+};

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { generateSigningKeyPem } from '@agora/tools/dev-key';
+import { signingKeyFromPem } from '../src/signing-key.ts';
+import { createUsersRepo } from '../src/users-repo.ts';
+import { login, register, uniqueUsername, usersApp } from './harness.ts';
+import { craftToken, decodePayload } from './tokens.ts';
+
+const { app, config, deployment } = await usersApp({ LOGIN_ATTEMPTS_PER_MINUTE: '5' });
+const key = signingKeyFromPem(config.JWT_PRIVATE_KEY);
+
+describe('POST /api/auth/login', () => {
+  it('returns a short-lived ES256 token carrying the user id, name and roles', async () => {
+    const user = await register(app, uniqueUsername('login'));
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.1.1.1',
+      payload: { username: user.username, password: user.password },
+    });
+    assert.equal(response.statusCode, 200);
+    const body = response.json();
+    assert.equal(body.tokenType, 'Bearer');
+    assert.equal(body.expiresIn, 900);
+    const header = JSON.parse(Buffer.from(body.accessToken.split('.')[0], 'base64url').toString());
+    assert.equal(header.alg, 'ES256');
+    assert.equal(header.kid, key.keyId);
+    const claims = decodePayload(body.accessToken);
+    assert.equal(claims.sub, user.userId);
+    assert.equal(claims.iss, 'agora-users');
+    assert.equal(claims.aud, 'agora');
+    assert.deepEqual(claims.roles, []);
+    assert.equal(Number(claims.exp) - Number(claims.iat), 900);
+  });
+
+  it('accepts the username in any case', async () => {
+    const user = await register(app, uniqueUsername('MixedCase'));
+    assert.ok(await login(app, user.username.toLowerCase()));
+  });
+
+  it('refuses a wrong password and an unknown user alike', async () => {
+    const user = await register(app, uniqueUsername('wrongpw'));
+    for (const payload of [
+      { username: user.username, password: 'not the password' },
+      { username: uniqueUsername('nobody'), password: 'whatever password' },
+    ]) {
+      const response = await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.2.2.2', payload });
+      assert.equal(response.statusCode, 401);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+      assert.equal(response.json().detail, 'Unknown username or wrong password');
+    }
+  });
+
+  it('limits attempts per username, whichever client tries', async () => {
+    const user = await register(app, uniqueUsername('limited'));
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: `10.0.0.${attempt + 1}`,
+        payload: { username: user.username, password: 'guessing wrong' },
+      });
+      statuses.push(response.statusCode);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+  });
+
+  it('limits attempts per client, whichever usernames it tries', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 7; attempt++) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.9.9.9',
+        payload: { username: uniqueUsername('spray'), password: 'guessing wrong' },
+      });
+      statuses.push(response.statusCode);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    const limited = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: '10.9.9.9',
+      payload: { username: 'x', password: 'y' },
+    });
+    assert.match(String(limited.headers['content-type']), /problem\+json/);
+    assert.ok(limited.headers['retry-after']);
+  });
+});
+
+describe('GET /.well-known/jwks.json', () => {
+  it('publishes the public key that verifies tokens, and nothing private', async () => {
+    const response = await app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    assert.equal(response.statusCode, 200);
+    const { keys } = response.json();
+    assert.equal(keys.length, 1);
+    assert.deepEqual(Object.keys(keys[0]).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    assert.equal(keys[0].kid, key.keyId);
+  });
+});
+
+describe('token verification on GET /api/users/me', () => {
+  const me = (token: string) =>
+    app.inject({ method: 'GET', url: '/api/users/me', headers: { authorization: `Bearer ${token}` } });
+  const now = Math.floor(Date.now() / 1000);
+  const claims = (userId: string) => ({
+    sub: userId,
+    username: 'x',
+    name: 'x',
+    roles: [],
+    iss: 'agora-users',
+    aud: 'agora',
+    iat: now,
+    exp: now + 300,
+  });
+
+  it('accepts a valid token', async () => {
+    const user = await register(app, uniqueUsername('valid'));
+    const response = await me(await login(app, user.username));
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().userId, user.userId);
+    assert.deepEqual(response.json().roles, []);
+  });
+
+  it('answers 401 without a token', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/users/me' });
+    assert.equal(response.statusCode, 401);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+  });
+
+  const refused: [string, (userId: string, token: string) => string][] = [
+    [
+      'an expired token',
+      (id) =>
+        craftToken(
+          config.JWT_PRIVATE_KEY,
+          { alg: 'ES256', kid: key.keyId },
+          { ...claims(id), iat: now - 3600, exp: now - 1800 },
+        ),
+    ],
+    ['an alg:none token', (id) => craftToken(undefined, { alg: 'none' }, claims(id))],
+    [
+      'a token whose claims were tampered with',
+      (_id, token) => {
+        const [header, , signature] = token.split('.');
+        const payload = { ...decodePayload(token), roles: ['inventory-manager'] };
+        return `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+      },
+    ],
+    [
+      'a token signed by another key',
+      (id) => craftToken(generateSigningKeyPem(), { alg: 'ES256', kid: key.keyId }, claims(id)),
+    ],
+    [
+      'a token for another audience',
+      (id) => craftToken(config.JWT_PRIVATE_KEY, { alg: 'ES256', kid: key.keyId }, { ...claims(id), aud: 'elsewhere' }),
+    ],
+    [
+      'a token from another issuer',
+      (id) => craftToken(config.JWT_PRIVATE_KEY, { alg: 'ES256', kid: key.keyId }, { ...claims(id), iss: 'mallory' }),
+    ],
+    ['garbage', () => 'not.a.jwt'],
+  ];
+  for (const [name, make] of refused) {
+    it(`answers 401 to ${name}`, async () => {
+      const user = await register(app, uniqueUsername('refuse'));
+      const response = await me(make(user.userId, await login(app, user.username)));
+      assert.equal(response.statusCode, 401, response.body);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+    });
+  }
+});
+
+describe('roles', () => {
+  it('are granted by operators only, and reach the token at the next login', async () => {
+    const user = await register(app, uniqueUsername('manager'));
+    const users = createUsersRepo(deployment.clients.documents, config.USERS_TABLE);
+    await users.setRole(user.userId, 'inventory-manager', true);
+    const token = await login(app, user.username);
+    assert.deepEqual(decodePayload(token).roles, ['inventory-manager']);
+
+    await users.setRole(user.userId, 'inventory-manager', false);
+    assert.deepEqual(decodePayload(await login(app, user.username)).roles, []);
+  });
+});

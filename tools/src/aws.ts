@@ -1,0 +1,12 @@
+/** AWS clients for tools and tests, pointed at an emulator endpoint. */
+import { createAwsClients } from '@agora/platform';
+import { pino } from 'pino';
+import { emulatorCredentials } from './emulator.ts';
+
+export function emulatorClients(endpoint: string) {
+  for (const [name, value] of Object.entries(emulatorCredentials)) process.env[name] ??= value;
+  return createAwsClients(
+    { AWS_REGION: emulatorCredentials.AWS_REGION, AWS_ENDPOINT_URL: endpoint },
+    pino({ level: 'silent' }),
+  );
+}

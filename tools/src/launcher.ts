@@ -1,0 +1,172 @@
+/**
+ * The whole local topology, no Docker: the emulator, every catalogue resource, each service as a
+ * child process with its environment, and the gateway in front. `npm run up` and the system tests
+ * both start the system through `startSystem`, so "works in tests" means "works for a user".
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { upstreamVariable } from '@agora/gateway/config';
+import { routes, serviceNamed, services } from '@agora/platform/catalogue';
+import { emulatorClients } from './aws.ts';
+import { bootstrap, type Deployment } from './bootstrap.ts';
+import { generateSigningKeyPem } from './dev-key.ts';
+import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
+import { repoRoot } from './paths.ts';
+import { resourceEnvironment } from './service-env.ts';
+
+export interface SystemOptions {
+  /** resource name prefix: `agora` for `npm run up`, unique in tests */
+  readonly prefix?: string;
+  /** the gateway's port: 8080 for `npm run up`, 0 (any free port) in tests */
+  readonly gatewayPort?: number;
+  readonly logLevel?: string;
+  /** extra environment for every service (tests tune limits) */
+  readonly serviceEnv?: Record<string, string>;
+  /** called with each log line of each process, prefixed by its name */
+  readonly onLog?: (process: string, line: string) => void;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface RunningProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly env: Record<string, string>;
+  /** every line the process wrote, parsed when it is JSON */
+  readonly logs: Record<string, unknown>[];
+}
+
+export interface RunningSystem {
+  readonly gatewayUrl: string;
+  readonly endpoint: string;
+  readonly deployment: Deployment;
+  readonly processes: ReadonlyMap<string, RunningProcess>;
+  stop(): Promise<void>;
+}
+
+const readyTimeoutMs = 30_000;
+
+function startProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  url: string,
+  onLog?: (process: string, line: string) => void,
+): RunningProcess {
+  const child = spawn(process.execPath, [entry], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        logs.push({ msg: line });
+      }
+      if (logs.length > 20_000) logs.splice(0, 10_000);
+      onLog?.(name, line);
+    });
+  }
+  return { name, url, child, env, logs };
+}
+
+async function waitUntilReady(running: RunningProcess, path: string): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (running.child.exitCode !== null) {
+      const lastLines = running.logs.slice(-5).map((line) => line.msg ?? JSON.stringify(line));
+      throw new Error(`${running.name} exited with status ${running.child.exitCode}: ${lastLines.join(' | ')}`);
+    }
+    try {
+      const response = await fetch(`${running.url}${path}`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${running.name} was not ready at ${running.url}${path} within ${readyTimeoutMs} ms`);
+}
+
+/** SIGTERM, then wait for a graceful exit (SIGKILL after `graceMs`). */
+export async function stopProcess(running: RunningProcess, graceMs = 10_000): Promise<number | null> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return running.child.exitCode;
+  const exited = once(running.child, 'exit');
+  running.child.kill('SIGTERM');
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  return running.child.exitCode;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
+  const progress = options.onProgress ?? (() => {});
+  const emulator = await startEmulator({ log: progress });
+  progress(`emulator at ${emulator.endpoint}`);
+  const clients = emulatorClients(emulator.endpoint);
+  const deployment = await bootstrap(clients, options.prefix ?? 'agora');
+  clients.destroy();
+  progress(`created ${Object.keys(deployment.env).length} resources under the prefix "${deployment.prefix}"`);
+
+  const common: Record<string, string> = {
+    ...emulatorCredentials,
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel ?? 'info',
+    ...options.serviceEnv,
+  };
+  const signingKey = process.env.JWT_PRIVATE_KEY ?? generateSigningKeyPem();
+  const apis = services.filter((service) => service.kind === 'api');
+  const ports = new Map<string, number>(await Promise.all(apis.map(async (s) => [s.name, await freePort()] as const)));
+  const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
+  const jwksUrl = `${urlOf('users')}/.well-known/jwks.json`;
+
+  const processes = new Map<string, RunningProcess>();
+  const stopAll = async () => {
+    await Promise.all([...processes.values()].map((running) => stopProcess(running)));
+    await emulator.stop();
+  };
+  try {
+    for (const service of apis) {
+      const env = {
+        ...common,
+        ...resourceEnvironment(service, deployment),
+        PORT: String(ports.get(service.name)),
+        ...(service.name === 'users' ? { JWT_PRIVATE_KEY: signingKey } : {}),
+        ...(service.verifiesTokens ? { JWKS_URL: jwksUrl } : {}),
+      };
+      const entry = `services/${service.workspace}/${service.entry}`;
+      processes.set(service.name, startProcess(service.name, entry, env, urlOf(service.name), options.onLog));
+    }
+    await Promise.all([...processes.values()].map((running) => waitUntilReady(running, '/ready')));
+
+    const gateway = serviceNamed('gateway');
+    const gatewayPort = options.gatewayPort ?? 8080;
+    const resolvedGatewayPort = gatewayPort === 0 ? await freePort() : gatewayPort;
+    const routed = new Set<string>(routes.map((rule) => rule.service));
+    const gatewayEnv = {
+      HOST: common.HOST as string,
+      LOG_LEVEL: common.LOG_LEVEL as string,
+      PORT: String(resolvedGatewayPort),
+      ...Object.fromEntries([...routed].map((name) => [upstreamVariable(name), urlOf(name)])),
+    };
+    const gatewayUrl = `http://127.0.0.1:${resolvedGatewayPort}`;
+    const running = startProcess(
+      'gateway',
+      `services/${gateway.workspace}/${gateway.entry}`,
+      gatewayEnv,
+      gatewayUrl,
+      options.onLog,
+    );
+    processes.set('gateway', running);
+    await waitUntilReady(running, '/health');
+    return { gatewayUrl, endpoint: emulator.endpoint, deployment, processes, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
