@@ -3,7 +3,9 @@
 // package-lock.json, and `npm ci` then refuses the lockfile as out of sync. This adds a
 // placeholder entry (version only) for each missing optional dependency: npm ci accepts the
 // lockfile and skips them, as it skips any optional package for another platform.
-// Runs as the root `postinstall`, so every `npm install` leaves a complete lockfile.
+// Runs as the root `postinstall`, so every `npm install` leaves a complete lockfile. It also
+// records which lockfile node_modules was installed from (tools/ensure-deps.mjs reads that).
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const path = new URL('../package-lock.json', import.meta.url);
@@ -25,3 +27,8 @@ if (added > 0) {
   );
   writeFileSync(path, `${JSON.stringify({ ...lock, packages: sorted }, null, 2)}\n`);
 }
+
+writeFileSync(
+  new URL('../node_modules/.agora-lock-hash', import.meta.url),
+  createHash('sha256').update(readFileSync(path)).digest('hex'),
+);

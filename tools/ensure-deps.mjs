@@ -3,7 +3,7 @@
 // Node the machine has, before the project's own Node 24 (the `node` devDependency) exists.
 import { execSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const root = new URL('../', import.meta.url);
 const lock = readFileSync(new URL('package-lock.json', root));
@@ -14,5 +14,5 @@ const node24 = new URL('node_modules/.bin/node', root);
 if (existsSync(marker) && existsSync(node24) && readFileSync(marker, 'utf8') === wanted) process.exit(0);
 
 console.log('agora: installing npm dependencies (npm ci) …');
+// npm ci's postinstall (tools/complete-lockfile.mjs) writes the marker.
 execSync('npm ci --no-audit --no-fund', { cwd: root, stdio: 'inherit' });
-writeFileSync(marker, wanted);

@@ -17,7 +17,8 @@ const filters = process.argv.slice(2);
 const files: string[] = [];
 for (const pattern of patterns) {
   for await (const file of glob(pattern, { cwd: repoRoot, exclude: (name) => name.includes('node_modules') })) {
-    if (filters.length === 0 || filters.some((filter) => file.startsWith(filter.replace(/^\.\//, '')))) files.push(file);
+    if (filters.length === 0 || filters.some((filter) => file.startsWith(filter.replace(/^\.\//, ''))))
+      files.push(file);
   }
 }
 files.sort();
