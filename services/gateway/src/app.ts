@@ -5,7 +5,14 @@
  * streamed through untouched, like the ALB (the services enforce their own limits).
  */
 
-import { createLogger, problemBody, registerProblemHandlers, requestIdFrom, sendProblem } from '@agora/platform';
+import {
+  closeConnectionsWhenDraining,
+  createLogger,
+  problemBody,
+  registerProblemHandlers,
+  requestIdFrom,
+  sendProblem,
+} from '@agora/platform';
 import { serviceForPath } from '@agora/platform/catalogue';
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -17,15 +24,12 @@ export interface GatewayOptions {
   readonly logger?: Logger;
 }
 
-function statusForUpstreamError(error: { code?: string }): number {
-  if (
-    error.code === 'ECONNREFUSED' ||
-    error.code === 'ENOTFOUND' ||
-    error.code === 'FST_REPLY_FROM_SERVICE_UNAVAILABLE'
-  ) {
-    return 503;
-  }
-  if (error.code?.includes('TIMEOUT') || error.code === 'FST_REPLY_FROM_GATEWAY_TIMEOUT') return 504;
+/** What the ALB would answer: 503 when nothing listens, 504 when it is too slow, 502 otherwise. */
+function statusForUpstreamError(error: { code?: string; cause?: { code?: string } }): number {
+  const codes = [error.code, error.cause?.code];
+  const has = (...wanted: string[]) => codes.some((code) => code !== undefined && wanted.includes(code));
+  if (has('ECONNREFUSED', 'ENOTFOUND', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE')) return 503;
+  if (has('FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT')) return 504;
   return 502;
 }
 
@@ -37,6 +41,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     forceCloseConnections: 'idle',
   });
   registerProblemHandlers(app);
+  closeConnectionsWhenDraining(app);
   // Pass every body through as a stream.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));

@@ -49,15 +49,17 @@ export function loadConfig<S extends ConfigSchema>(schema: S, env: NodeJS.Proces
   const withDefaults = Value.Default(schema, Value.Convert(schema, relevant));
   if (Value.Check(schema, withDefaults)) return withDefaults as Static<S>;
 
+  // Checked one variable at a time, so the message names every bad one, not just the first few.
+  const required = new Set<string>((schema.required as string[] | undefined) ?? []);
   const problems = new Map<string, string>();
-  for (const error of Value.Errors(schema, withDefaults)) {
-    const missing = (error.params as { requiredProperties?: string[] }).requiredProperties;
-    if (error.keyword === 'required' && missing) {
-      for (const name of missing) if (!problems.has(name)) problems.set(name, 'is required but not set');
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const value = (withDefaults as Record<string, unknown>)[name];
+    if (value === undefined) {
+      if (required.has(name)) problems.set(name, 'is required but not set');
       continue;
     }
-    const name = error.instancePath.replace(/^\//, '').split('/')[0] ?? '';
-    if (name && !problems.has(name)) problems.set(name, `is invalid (${error.message})`);
+    const [first] = Value.Errors(property, value);
+    if (first) problems.set(name, `is invalid (${first.message})`);
   }
   const detail = [...problems].map(([name, problem]) => `${name} ${problem}`).join('; ');
   throw new ConfigError(`Invalid configuration: ${detail || 'the environment does not match the schema'}`);

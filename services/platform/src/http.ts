@@ -17,6 +17,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
 import { HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
 
@@ -47,13 +48,6 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 
 registerAjvFormats();
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** True once a graceful shutdown has begun: /ready answers 503 so the load balancer drains us. */
-    shuttingDown: boolean;
-  }
-}
-
 export async function createBaseApp(options: BaseAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -69,7 +63,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // A JSON API: any other media type is a 415, not a string body that fails validation later.
   app.removeContentTypeParser('text/plain');
-  app.decorate('shuttingDown', false);
+  closeConnectionsWhenDraining(app);
   registerProblemHandlers(app);
 
   app.addHook('onRequest', (request, reply, done) => {

@@ -6,6 +6,24 @@
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True once a graceful shutdown has begun: /ready answers 503 so the load balancer drains us. */
+    shuttingDown: boolean;
+  }
+}
+
+/**
+ * Once shutdown begins, every response asks the client to close its connection, so keep-alive
+ * connections don't hold the server open after their last request.
+ */
+export function closeConnectionsWhenDraining(app: FastifyInstance): void {
+  if (!app.hasDecorator('shuttingDown')) app.decorate('shuttingDown', false);
+  app.addHook('onSend', async (_request, reply) => {
+    if (app.shuttingDown) reply.header('connection', 'close');
+  });
+}
+
 export interface ServeOptions {
   readonly port: number;
   readonly host: string;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { generateSigningKeyPem } from '@agora/tools/dev-key';
+import { craftToken, decodePayload } from '@agora/tools/tokens';
 import { signingKeyFromPem } from '../src/signing-key.ts';
 import { createUsersRepo } from '../src/users-repo.ts';
 import { login, register, uniqueUsername, usersApp } from './harness.ts';
-import { craftToken, decodePayload } from './tokens.ts';
 
 const { app, config, deployment } = await usersApp({ LOGIN_ATTEMPTS_PER_MINUTE: '5' });
 const key = signingKeyFromPem(config.JWT_PRIVATE_KEY);

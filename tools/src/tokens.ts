@@ -20,3 +20,19 @@ export function craftToken(
 export function decodePayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
 }
+
+/** Claims as the users service issues them, valid for five minutes from now. */
+export function userClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub: 'u-1',
+    username: 'tester',
+    name: 'Tester',
+    roles: [],
+    iss: 'agora-users',
+    aud: 'agora',
+    iat: now,
+    exp: now + 300,
+    ...overrides,
+  };
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { generateSigningKeyPem } from '@agora/tools/dev-key';
+import { capturedLogger } from '@agora/tools/testing';
+import { craftToken, userClaims } from '@agora/tools/tokens';
+import Fastify from 'fastify';
+import { requireRole, tokenVerifier } from '../src/auth.ts';
+import { createBaseApp } from '../src/http.ts';
+
+async function baseApp(overrides: { readiness?: () => Promise<void>; rateLimitPerMinute?: number } = {}) {
+  const logs = capturedLogger('test');
+  const app = await createBaseApp({
+    logger: logs.logger,
+    corsOrigins: 'https://shop.example',
+    bodyLimitBytes: 1024,
+    rateLimitPerMinute: overrides.rateLimitPerMinute ?? 100,
+    readiness: overrides.readiness ?? (async () => {}),
+  });
+  after(() => app.close());
+  return { app, logs };
+}
+
+describe('the base app', () => {
+  it('answers /health and /ready', async () => {
+    const { app } = await baseApp();
+    assert.equal((await app.inject('/health')).statusCode, 200);
+    assert.equal((await app.inject('/ready')).statusCode, 200);
+  });
+
+  it('is not ready when a dependency is unreachable, or once shutdown has begun', async () => {
+    const { app } = await baseApp({
+      readiness: async () => {
+        throw new Error('DynamoDB unreachable');
+      },
+    });
+    const down = await app.inject('/ready');
+    assert.equal(down.statusCode, 503);
+    assert.match(String(down.headers['content-type']), /problem\+json/);
+    assert.doesNotMatch(down.body, /DynamoDB unreachable/, 'no internal detail leaks');
+
+    const { app: healthy } = await baseApp();
+    healthy.shuttingDown = true;
+    assert.equal((await healthy.inject('/ready')).statusCode, 503);
+    assert.equal((await healthy.inject('/health')).statusCode, 200, 'still alive while draining');
+  });
+
+  it('turns an unexpected error into a bare 500 problem that leaks nothing', async () => {
+    const { app, logs } = await baseApp();
+    app.get('/boom', async () => {
+      throw new Error('secret internal detail at /srv/db');
+    });
+    const response = await app.inject('/boom');
+    assert.equal(response.statusCode, 500);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+    assert.doesNotMatch(response.body, /secret internal detail|at |stack/);
+    assert.ok(
+      logs.lines().some((line) => line.msg === 'request failed'),
+      'but it is logged',
+    );
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const { app } = await baseApp();
+    const response = await app.inject('/nothing/here');
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().status, 404);
+  });
+
+  it('sends security headers and allows CORS only for configured origins', async () => {
+    const { app } = await baseApp();
+    const allowed = await app.inject({ url: '/health', headers: { origin: 'https://shop.example' } });
+    assert.equal(allowed.headers['access-control-allow-origin'], 'https://shop.example');
+    assert.equal(allowed.headers['x-content-type-options'], 'nosniff');
+    const other = await app.inject({ url: '/health', headers: { origin: 'https://evil.example' } });
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('rate-limits each client', async () => {
+    const { app } = await baseApp({ rateLimitPerMinute: 3 });
+    app.get('/thing', async () => ({ ok: true }));
+    const statuses = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await app.inject({ url: '/thing', remoteAddress: '10.0.0.7' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    const other = await app.inject({ url: '/thing', remoteAddress: '10.0.0.8' });
+    assert.equal(other.statusCode, 200);
+  });
+
+  it('limits the body size', async () => {
+    const { app } = await baseApp();
+    app.post('/echo', async (request) => request.body);
+    const response = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(5000) } });
+    assert.equal(response.statusCode, 413);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+  });
+});
+
+describe('token verification against a JWKS (as every service but users does it)', async () => {
+  const privateKeyPem = generateSigningKeyPem();
+  const jwk = { ...createPublicKey(privateKeyPem).export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' };
+  const jwksServer = Fastify();
+  jwksServer.get('/.well-known/jwks.json', async () => ({ keys: [jwk] }));
+  const jwksUrl = `${await jwksServer.listen({ port: 0, host: '127.0.0.1' })}/.well-known/jwks.json`;
+  after(() => jwksServer.close());
+
+  const { app } = await baseApp();
+  await app.register(async (scope) => {
+    await scope.register(tokenVerifier, { issuer: 'agora-users', audience: 'agora', jwksUrl });
+    scope.get('/private', { onRequest: [scope.authenticate] }, async (request) => ({ sub: request.user.sub }));
+    scope.get('/managers', { onRequest: [scope.authenticate, requireRole('inventory-manager')] }, async () => ({
+      ok: 1,
+    }));
+  });
+  const call = (url: string, token: string) => app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+  const signed = (claims = userClaims(), header: Record<string, unknown> = { alg: 'ES256', kid: 'k1' }) =>
+    craftToken(privateKeyPem, header, claims);
+
+  it('accepts a token signed by a published key', async () => {
+    const response = await call('/private', signed());
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().sub, 'u-1');
+  });
+
+  for (const [name, token] of [
+    ['an expired token', () => signed(userClaims({ exp: Math.floor(Date.now() / 1000) - 60 }))],
+    ['alg none', () => craftToken(undefined, { alg: 'none', kid: 'k1' }, userClaims())],
+    ['an HS256 token', () => `${craftToken(undefined, { alg: 'HS256', kid: 'k1' }, userClaims())}c2lnbmF0dXJl`],
+    ['an unknown key id', () => signed(userClaims(), { alg: 'ES256', kid: 'nope' })],
+    ['a wrong audience', () => signed(userClaims({ aud: 'other' }))],
+    ['a key not in the JWKS', () => craftToken(generateSigningKeyPem(), { alg: 'ES256', kid: 'k1' }, userClaims())],
+  ] as const) {
+    it(`refuses ${name} with 401`, async () => {
+      const response = await call('/private', token());
+      assert.equal(response.statusCode, 401);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+    });
+  }
+
+  it('answers 403 when the role is missing, 200 when held', async () => {
+    assert.equal((await call('/managers', signed())).statusCode, 403);
+    assert.equal((await call('/managers', signed(userClaims({ roles: ['inventory-manager'] })))).statusCode, 200);
+  });
+});
