@@ -184,3 +184,34 @@ describe('roles', () => {
     assert.deepEqual(decodePayload(await login(app, user.username)).roles, []);
   });
 });
+
+describe('POST /api/auth/login bad input', () => {
+  const cases: [string, { payload?: unknown; headers?: Record<string, string>; raw?: string }, number][] = [
+    ['an empty object', { payload: {} }, 400],
+    ['a missing password', { payload: { username: 'someone' } }, 400],
+    ['a numeric username', { payload: { username: 42, password: 'long enough password' } }, 400],
+    ['an unknown field', { payload: { username: 'a', password: 'b', remember: true } }, 400],
+    ['an over-long username', { payload: { username: 'u'.repeat(65), password: 'b' } }, 400],
+    ['an over-long password', { payload: { username: 'u', password: 'p'.repeat(257) } }, 400],
+    ['malformed JSON', { raw: '{"username":', headers: { 'content-type': 'application/json' } }, 400],
+    [
+      'a form body',
+      { raw: 'username=a&password=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+    ],
+  ];
+  for (const [name, request, status] of cases) {
+    it(`answers ${status} problem+json to ${name}`, async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: `10.3.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`,
+        ...(request.raw !== undefined
+          ? { payload: request.raw, headers: request.headers }
+          : { payload: request.payload as object }),
+      });
+      assert.equal(response.statusCode, status, response.body);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+    });
+  }
+});

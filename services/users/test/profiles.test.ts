@@ -63,6 +63,12 @@ describe('GET /api/users/{userId}', () => {
     assert.match(String(response.headers['content-type']), /problem\+json/);
   });
 
+  it('answers 400 problem+json to an over-long id', async () => {
+    const response = await app.inject({ method: 'GET', url: `/api/users/${'x'.repeat(65)}` });
+    assert.equal(response.statusCode, 400);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+  });
+
   it('does not expose the username uniqueness items', async () => {
     const user = await register(app, uniqueUsername('hidden'));
     const response = await app.inject({ method: 'GET', url: `/api/users/username%23${user.username.toLowerCase()}` });
