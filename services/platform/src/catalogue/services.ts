@@ -39,6 +39,32 @@ export const services = [
     verifiesTokens: false,
   },
   {
+    name: 'topics',
+    kind: 'api',
+    workspace: 'topics',
+    entry: 'src/server.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'topicsTable', access: 'readWrite' },
+      { resource: 'forumEvents', access: 'publish' },
+      { resource: 'topicsEventsQueue', access: 'consume' },
+    ],
+    verifiesTokens: true,
+  },
+  {
+    name: 'messages',
+    kind: 'api',
+    workspace: 'messages',
+    entry: 'src/server.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'messagesTable', access: 'readWrite' },
+      { resource: 'forumEvents', access: 'publish' },
+      { resource: 'messagesEventsQueue', access: 'consume' },
+    ],
+    verifiesTokens: true,
+  },
+  {
     name: 'gateway',
     kind: 'gateway',
     workspace: 'gateway',
