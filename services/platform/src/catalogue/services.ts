@@ -87,3 +87,14 @@ export function serviceNamed(name: string): ServiceDefinition {
 export function apiServices(): ServiceDefinition[] {
   return services.filter((service) => service.kind === 'api');
 }
+
+/**
+ * Monolith mode: one process mounts these services' plugins on one base app and one port, serving
+ * the identical API (the gateway routes each of them to it). Services not listed run as usual.
+ */
+export const monolith = {
+  name: 'forum',
+  workspace: 'forum-monolith',
+  entry: 'src/server.ts',
+  mounts: ['users', 'topics', 'messages'],
+} as const;
