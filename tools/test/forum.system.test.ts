@@ -182,6 +182,25 @@ for (const topology of topologies) {
       );
     });
 
+    it('serves Swagger UI and one merged OpenAPI document covering every service at /docs', async () => {
+      const ui = await fetch(`${system?.gatewayUrl}/docs/`);
+      assert.equal(ui.status, 200);
+      assert.match(await ui.text(), /swagger/i);
+      const document = (await call('GET', '/docs/json')).body as { paths: Record<string, unknown> };
+      for (const path of [
+        '/api/users',
+        '/api/auth/login',
+        '/api/topics',
+        '/api/topics/{topicId}',
+        '/api/topics/{topicId}/messages',
+        '/api/messages/{messageId}',
+        '/api/users/{userId}/messages',
+      ]) {
+        assert.ok(document.paths[path], `${path} is documented`);
+      }
+      assert.equal((document as { 'x-unavailable'?: unknown })['x-unavailable'], undefined);
+    });
+
     it('answers an unknown path with a 404 problem and passes the request id through', async () => {
       assertProblem(await call('GET', '/no/such/thing'), 404);
       const response = await fetch(`${system?.gatewayUrl}/api/topics`, { headers: { 'x-request-id': 'sys-test-1' } });
