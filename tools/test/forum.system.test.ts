@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fillDemoData } from '../src/demo.ts';
 import { type RunningSystem, startSystem, type Topology } from '../src/launcher.ts';
 
 const topologies: Topology[] = ['microservices', 'monolith'];
@@ -199,6 +200,22 @@ for (const topology of topologies) {
         assert.ok(document.paths[path], `${path} is documented`);
       }
       assert.equal((document as { 'x-unavailable'?: unknown })['x-unavailable'], undefined);
+    });
+
+    it('takes demo data from the demo command', async () => {
+      const summary = await fillDemoData((system as RunningSystem).gatewayUrl);
+      assert.deepEqual(summary, { users: 3, topics: 3, messages: 7 });
+      const topics = await call('GET', '/api/topics?limit=100');
+      const demo = (topics.body.items ?? []).find((topic) => topic.title === 'Notes on the Analytical Engine');
+      assert.ok(demo);
+      const messages = await eventually(
+        () => call('GET', `/api/topics/${demo.topicId}/messages`),
+        (answer) => answer.body.items?.length === 4,
+      );
+      assert.deepEqual(
+        messages.body.items?.map((m) => m.authorName),
+        ['Ada Lovelace', 'Charles Babbage', 'Grace Hopper', 'Ada Lovelace'],
+      );
     });
 
     it('answers an unknown path with a 404 problem and passes the request id through', async () => {
