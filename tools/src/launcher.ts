@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { upstreamVariable } from '@agora/gateway/config';
-import { routes, serviceNamed, services } from '@agora/platform/catalogue';
+import { monolith, routes, serviceNamed, services } from '@agora/platform/catalogue';
 import { emulatorClients } from './aws.ts';
 import { bootstrap, type Deployment } from './bootstrap.ts';
 import { generateSigningKeyPem } from './dev-key.ts';
@@ -26,7 +26,14 @@ export interface SystemOptions {
   /** called with each log line of each process, prefixed by its name */
   readonly onLog?: (process: string, line: string) => void;
   readonly onProgress?: (message: string) => void;
+  /**
+   * microservices (default): one process per API service. monolith: the catalogue's monolith
+   * entry serves the forum services it mounts in one process; the gateway routes them all to it.
+   */
+  readonly topology?: Topology;
 }
+
+export type Topology = 'microservices' | 'monolith';
 
 export interface RunningProcess {
   readonly name: string;
@@ -42,6 +49,7 @@ export interface RunningSystem {
   readonly endpoint: string;
   readonly deployment: Deployment;
   readonly processes: ReadonlyMap<string, RunningProcess>;
+  readonly topology: Topology;
   stop(): Promise<void>;
 }
 
@@ -120,8 +128,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     ...options.serviceEnv,
   };
   const signingKey = process.env.JWT_PRIVATE_KEY ?? generateSigningKeyPem();
-  const apis = services.filter((service) => service.kind === 'api');
+  const topology = options.topology ?? 'microservices';
+  const mounted = new Set<string>(topology === 'monolith' ? monolith.mounts : []);
+  const apis = services.filter((service) => service.kind === 'api' && !mounted.has(service.name));
   const ports = new Map<string, number>(await Promise.all(apis.map(async (s) => [s.name, await freePort()] as const)));
+  if (mounted.size > 0) {
+    const monolithPort = await freePort();
+    ports.set(monolith.name, monolithPort);
+    for (const name of mounted) ports.set(name, monolithPort);
+  }
   const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
   const jwksUrl = `${urlOf('users')}/.well-known/jwks.json`;
 
@@ -141,6 +156,17 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       };
       const entry = `services/${service.workspace}/${service.entry}`;
       processes.set(service.name, startProcess(service.name, entry, env, urlOf(service.name), options.onLog));
+    }
+    if (mounted.size > 0) {
+      const env: Record<string, string> = { ...common, PORT: String(ports.get(monolith.name)) };
+      for (const name of mounted) {
+        const service = serviceNamed(name);
+        Object.assign(env, resourceEnvironment(service, deployment));
+        if (service.verifiesTokens) env.JWKS_URL = jwksUrl;
+      }
+      if (mounted.has('users')) env.JWT_PRIVATE_KEY = signingKey;
+      const entry = `services/${monolith.workspace}/${monolith.entry}`;
+      processes.set(monolith.name, startProcess(monolith.name, entry, env, urlOf(monolith.name), options.onLog));
     }
     await Promise.all([...processes.values()].map((running) => waitUntilReady(running, '/ready')));
 
@@ -164,7 +190,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     );
     processes.set('gateway', running);
     await waitUntilReady(running, '/health');
-    return { gatewayUrl, endpoint: emulator.endpoint, deployment, processes, stop: stopAll };
+    return { gatewayUrl, endpoint: emulator.endpoint, deployment, processes, topology, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

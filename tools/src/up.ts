@@ -1,6 +1,7 @@
 /**
  * `npm run up`: the whole system on this machine, no Docker. Ctrl-C stops everything cleanly.
- * GATEWAY_PORT changes the gateway's port (8080 by default).
+ * GATEWAY_PORT changes the gateway's port (8080 by default). `npm run up -- --monolith` (or
+ * AGORA_TOPOLOGY=monolith) runs the forum services as one process instead of three.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSystem } from './launcher.ts';
@@ -25,8 +26,10 @@ function printLog(name: string, line: string) {
   process.stdout.write(`${label} ${text}\n`);
 }
 
+const monolithMode = process.argv.includes('--monolith') || process.env.AGORA_TOPOLOGY === 'monolith';
 const system = await startSystem({
   gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
+  topology: monolithMode ? 'monolith' : 'microservices',
   onLog: printLog,
   onProgress: (message) => process.stdout.write(`agora      ${message}\n`),
 });
@@ -39,7 +42,7 @@ await writeFile(
 );
 
 process.stdout.write(`
-Agora is running.
+Agora is running (${system.topology}).
   gateway (the load balancer):  ${system.gatewayUrl}
   try:                          curl -s ${system.gatewayUrl}/api/users
 ${[...system.processes.values()].map((p) => `  ${p.name.padEnd(29)} ${p.url}`).join('\n')}

@@ -17,6 +17,7 @@ import { serviceForPath } from '@agora/platform/catalogue';
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { registerDocs } from './docs.ts';
 
 export interface GatewayOptions {
   readonly upstreams: ReadonlyMap<string, string>;
@@ -50,6 +51,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     undici: { headersTimeout: options.upstreamTimeoutMs, bodyTimeout: options.upstreamTimeoutMs },
   });
 
+  await registerDocs(app, { upstreams: options.upstreams, timeoutMs: Math.min(options.upstreamTimeoutMs, 5000) });
+
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.all('/*', async (request, reply) => {
@@ -73,7 +76,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       }),
       rewriteHeaders: (headers) => ({ ...headers, 'x-request-id': request.id }),
       onError: (errorReply, { error }) => {
-        const status = statusForUpstreamError(error as { code?: string });
+        const status = statusForUpstreamError(error as { code?: string; cause?: { code?: string } });
         request.log.warn({ service, err: error }, 'upstream failed');
         errorReply
           .code(status)

@@ -4,7 +4,7 @@
  * call `inject`; server.ts starts it.
  */
 
-import { type App, createBaseApp, type EventPublisher, tokenVerifier } from '@agora/platform';
+import { type App, createBaseApp, type EventPublisher, registerOpenApi, tokenVerifier } from '@agora/platform';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
@@ -58,8 +58,13 @@ export async function buildApp(options: BuildOptions): Promise<App> {
       await options.dynamo.send(new DescribeTableCommand({ TableName: config.USERS_TABLE }));
     },
   });
+  await registerOpenApi(app, { title: 'Agora users', description: 'Registration, login, profiles, the JWKS' });
   await app.register(usersService, options);
   return app;
 }
 
-export const usersPlugin = fp(usersService, { name: 'agora-users' });
+// fp() marks the function it is given as not encapsulated, so it gets a wrapper: usersService
+// itself must stay encapsulated (the monolith mounts it beside other services' token verifiers).
+export const usersPlugin = fp<UsersDependencies>((app, options) => usersService(app, options), {
+  name: 'agora-users',
+});

@@ -12,6 +12,23 @@ export const eventSchemas = {
     { userId: id, displayName: Type.String({ minLength: 1, maxLength: 64 }), renamedAt: isoTime },
     { additionalProperties: false },
   ),
+  // The messages service keeps its own record of which topics exist (it never reads the topics
+  // table), fed by topic.created / topic.deleted; a topic's optional first message rides along.
+  'topic.created': Type.Object(
+    {
+      topicId: id,
+      authorId: id,
+      authorName: Type.String({ minLength: 1, maxLength: 64 }),
+      createdAt: isoTime,
+      firstMessage: Type.Optional(
+        Type.Object(
+          { messageId: id, body: Type.String({ minLength: 1, maxLength: 10000 }) },
+          { additionalProperties: false },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
   'topic.deleted': Type.Object({ topicId: id, deletedAt: isoTime }, { additionalProperties: false }),
   'message.posted': Type.Object(
     { topicId: id, messageId: id, authorId: id, createdAt: isoTime },
@@ -33,6 +50,7 @@ export interface EventRoute {
 
 export const eventRoutes = [
   { type: 'user.renamed', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
+  { type: 'topic.created', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
   { type: 'topic.deleted', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
   { type: 'message.posted', topic: 'forumEvents', consumers: ['topicsEventsQueue'] },
   { type: 'message.deleted', topic: 'forumEvents', consumers: ['topicsEventsQueue'] },

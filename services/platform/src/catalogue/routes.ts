@@ -14,9 +14,20 @@ export interface RouteRule {
 
 export const routes = [
   {
+    // Before users (20) and topics (30): a user's messages and a topic's messages live here.
+    priority: 10,
+    service: 'messages',
+    pathPatterns: ['/api/users/*/messages', '/api/topics/*/messages', '/api/messages', '/api/messages/*'],
+  },
+  {
     priority: 20,
     service: 'users',
     pathPatterns: ['/api/users', '/api/users/*', '/api/auth/*', '/.well-known/jwks.json'],
+  },
+  {
+    priority: 30,
+    service: 'topics',
+    pathPatterns: ['/api/topics', '/api/topics/*'],
   },
 ] as const satisfies readonly RouteRule[];
 

@@ -39,6 +39,32 @@ export const services = [
     verifiesTokens: false,
   },
   {
+    name: 'topics',
+    kind: 'api',
+    workspace: 'topics',
+    entry: 'src/server.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'topicsTable', access: 'readWrite' },
+      { resource: 'forumEvents', access: 'publish' },
+      { resource: 'topicsEventsQueue', access: 'consume' },
+    ],
+    verifiesTokens: true,
+  },
+  {
+    name: 'messages',
+    kind: 'api',
+    workspace: 'messages',
+    entry: 'src/server.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'messagesTable', access: 'readWrite' },
+      { resource: 'forumEvents', access: 'publish' },
+      { resource: 'messagesEventsQueue', access: 'consume' },
+    ],
+    verifiesTokens: true,
+  },
+  {
     name: 'gateway',
     kind: 'gateway',
     workspace: 'gateway',
@@ -61,3 +87,14 @@ export function serviceNamed(name: string): ServiceDefinition {
 export function apiServices(): ServiceDefinition[] {
   return services.filter((service) => service.kind === 'api');
 }
+
+/**
+ * Monolith mode: one process mounts these services' plugins on one base app and one port, serving
+ * the identical API (the gateway routes each of them to it). Services not listed run as usual.
+ */
+export const monolith = {
+  name: 'forum',
+  workspace: 'forum-monolith',
+  entry: 'src/server.ts',
+  mounts: ['users', 'topics', 'messages'],
+} as const;

@@ -1,4 +1,5 @@
 /** The public keys that verify this service's tokens, for every other service. */
+import { problemResponses } from '@agora/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { SigningKey } from '../signing-key.ts';
@@ -11,7 +12,10 @@ export const jwksRoutes: FastifyPluginAsyncTypebox<{ readonly key: SigningKey }>
       schema: {
         tags: ['auth'],
         summary: 'JSON Web Key Set',
-        response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.String())) }) },
+        response: {
+          200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.String())) }),
+          ...problemResponses(429),
+        },
       },
     },
     async (_request, reply) => {

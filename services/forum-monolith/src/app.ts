@@ -1,0 +1,44 @@
+/**
+ * The forum as one program: the users, topics and messages plugins on one base app. Each plugin
+ * stays encapsulated (its own token verifier, its own repos), exactly as in its own service, so
+ * the API is identical; only the process boundary is gone. No listen here.
+ */
+import { messagesService } from '@agora/messages';
+import { type App, createBaseApp, type EventPublisher, registerOpenApi } from '@agora/platform';
+import { topicsService } from '@agora/topics';
+import { usersService } from '@agora/users';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger } from 'pino';
+import type { MonolithConfig } from './config.ts';
+
+export interface MonolithOptions {
+  readonly config: MonolithConfig;
+  readonly logger: Logger;
+  readonly dynamo: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
+  readonly events: EventPublisher;
+}
+
+export async function buildMonolith(options: MonolithOptions): Promise<App> {
+  const { config } = options;
+  const app = await createBaseApp({
+    logger: options.logger,
+    corsOrigins: config.CORS_ORIGINS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    readiness: async () => {
+      await Promise.all(
+        [config.USERS_TABLE, config.TOPICS_TABLE, config.MESSAGES_TABLE].map((TableName) =>
+          options.dynamo.send(new DescribeTableCommand({ TableName })),
+        ),
+      );
+    },
+  });
+  await registerOpenApi(app, { title: 'Agora forum (monolith)', description: 'Users, topics and messages' });
+  const shared = { config, documents: options.documents, events: options.events };
+  await app.register(usersService, shared);
+  await app.register(topicsService, shared);
+  await app.register(messagesService, shared);
+  return app;
+}

@@ -1,0 +1,106 @@
+/**
+ * /docs: one OpenAPI document for the whole system, merged from each service's own
+ * (/openapi.json, generated from its route schemas), shown with Swagger UI. A path is kept only
+ * when the catalogue routes it to the service that documents it, so the document describes what
+ * the gateway really serves, in either topology. A service that does not answer is left out and
+ * named in `x-unavailable`, and the rest is still served.
+ */
+import { serviceForPath } from '@agora/platform/catalogue';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; description?: string };
+  paths: Record<string, Record<string, unknown>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  tags?: { name: string }[];
+  'x-unavailable'?: string[];
+  [extension: string]: unknown;
+}
+
+export interface ServiceDocument {
+  /** the services served at this upstream (several in monolith mode) */
+  readonly services: readonly string[];
+  readonly document: Partial<OpenApiDocument>;
+}
+
+/** A concrete path for an OpenAPI path template, to match it against ALB patterns. */
+function samplePath(template: string): string {
+  return template.replace(/\{[^}]+\}/g, 'x');
+}
+
+export function mergeDocuments(sources: readonly ServiceDocument[], unavailable: readonly string[] = []) {
+  const merged: OpenApiDocument = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Agora',
+      version: '0.1.0',
+      description: 'Every service behind the load balancer, as the gateway routes them.',
+    },
+    paths: {},
+    components: { schemas: {}, securitySchemes: {} },
+  };
+  const tags = new Set<string>();
+  for (const { services, document } of sources) {
+    for (const [path, operations] of Object.entries(document.paths ?? {})) {
+      const routedTo = serviceForPath(samplePath(path));
+      if (!routedTo || !services.includes(routedTo)) continue;
+      merged.paths[path] = { ...merged.paths[path], ...operations };
+      for (const operation of Object.values(operations)) {
+        for (const tag of ((operation as { tags?: string[] }).tags ?? []) as string[]) tags.add(tag);
+      }
+    }
+    Object.assign(merged.components.schemas, document.components?.schemas);
+    Object.assign(merged.components.securitySchemes, document.components?.securitySchemes);
+  }
+  merged.tags = [...tags].sort().map((name) => ({ name }));
+  if (unavailable.length > 0) merged['x-unavailable'] = [...unavailable].sort();
+  return merged;
+}
+
+/** Fetches each distinct upstream's document once. */
+export async function collectDocuments(upstreams: ReadonlyMap<string, string>, timeoutMs: number) {
+  const byUrl = new Map<string, string[]>();
+  for (const [service, url] of upstreams) byUrl.set(url, [...(byUrl.get(url) ?? []), service]);
+  const sources: ServiceDocument[] = [];
+  const unavailable: string[] = [];
+  await Promise.all(
+    [...byUrl].map(async ([url, services]) => {
+      try {
+        const response = await fetch(`${url}/openapi.json`, { signal: AbortSignal.timeout(timeoutMs) });
+        if (!response.ok) throw new Error(`status ${response.status}`);
+        sources.push({ services, document: (await response.json()) as Partial<OpenApiDocument> });
+      } catch {
+        unavailable.push(...services);
+      }
+    }),
+  );
+  sources.sort((a, b) => String(a.services[0]).localeCompare(String(b.services[0])));
+  return mergeDocuments(sources, unavailable);
+}
+
+export interface DocsOptions {
+  readonly upstreams: ReadonlyMap<string, string>;
+  readonly timeoutMs: number;
+}
+
+/** Swagger UI at /docs, the merged document at /docs/json (fetched afresh for each request of it). */
+export async function registerDocs(app: FastifyInstance, options: DocsOptions): Promise<void> {
+  let current: OpenApiDocument = mergeDocuments([]);
+  await app.register(swagger, { openapi: { info: { title: 'Agora', version: '0.1.0' } }, hideUntagged: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: true },
+    uiHooks: {
+      preHandler: async (request) => {
+        if (/\/(json|yaml)$/.test(request.url.split('?')[0] ?? '')) {
+          current = await collectDocuments(options.upstreams, options.timeoutMs);
+        }
+      },
+    },
+    transformSpecificationClone: false,
+    transformSpecification: () => current,
+  });
+}

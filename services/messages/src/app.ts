@@ -1,0 +1,50 @@
+/**
+ * The messages service: a Fastify plugin (so the monolith can mount it beside the other forum
+ * services) and `buildApp`, which puts it on the platform's base app. No listen here.
+ */
+import { type App, createBaseApp, type EventPublisher, registerOpenApi, tokenVerifier } from '@agora/platform';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { MessagesConfig } from './config.ts';
+import { createMessagesRepo } from './messages-repo.ts';
+import { messagesRoutes } from './routes/messages.ts';
+
+export interface MessagesDependencies {
+  readonly config: Pick<MessagesConfig, 'MESSAGES_TABLE' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;
+  readonly documents: DynamoDBDocumentClient;
+  readonly events: EventPublisher;
+}
+
+/** Everything the messages service serves, as one encapsulated plugin. */
+export const messagesService: FastifyPluginAsync<MessagesDependencies> = async (app, { config, documents, events }) => {
+  await app.register(tokenVerifier, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    jwksUrl: config.JWKS_URL,
+  });
+  await app.register(messagesRoutes, { messages: createMessagesRepo(documents, config.MESSAGES_TABLE), events });
+};
+
+export interface BuildOptions extends MessagesDependencies {
+  readonly config: MessagesConfig;
+  readonly logger: Logger;
+  readonly dynamo: DynamoDBClient;
+}
+
+export async function buildApp(options: BuildOptions): Promise<App> {
+  const { config } = options;
+  const app = await createBaseApp({
+    logger: options.logger,
+    corsOrigins: config.CORS_ORIGINS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    readiness: async () => {
+      await options.dynamo.send(new DescribeTableCommand({ TableName: config.MESSAGES_TABLE }));
+    },
+  });
+  await registerOpenApi(app, { title: 'Agora messages', description: 'Forum messages' });
+  await app.register(messagesService, options);
+  return app;
+}

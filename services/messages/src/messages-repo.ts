@@ -1,0 +1,329 @@
+/**
+ * The messages table. The only module that knows its keys. Three kinds of item share it:
+ *
+ * - a message: `topicId` + `sortKey` = `msg#<messageId>` (UUIDv7, so time-ordered), carrying its
+ *   author's display name, denormalised (`authorName`, `authorNameAt` = when that name was set);
+ * - the service's own record of a topic: `topicId` + `sortKey` = `#topic`, `status` open | deleted,
+ *   written from topic.created / topic.deleted events. The messages service never reads the topics
+ *   table; this record is how it knows a topic exists. `#` sorts before `m`, so the first page of a
+ *   topic's query returns the record and the messages in one request;
+ * - the latest known name of an author: `topicId` = `author#<userId>`, `sortKey` = `#author`.
+ *
+ * Only messages carry `messageId` and `authorId`, so the byMessageId and byAuthor indexes hold
+ * messages only.
+ */
+import { decodeCursor, encodeCursor, problems } from '@agora/platform';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+
+export interface Message {
+  readonly messageId: string;
+  readonly topicId: string;
+  readonly authorId: string;
+  readonly authorName: string;
+  readonly body: string;
+  readonly createdAt: string;
+  readonly editedAt?: string;
+}
+
+export interface NewMessage extends Message {
+  /** when the author's name was set (renamedAt of the latest rename known), for ordering renames */
+  readonly authorNameAt: string;
+}
+
+export interface MessagePage {
+  readonly items: Message[];
+  readonly nextCursor?: string;
+}
+
+const topicRecordKey = '#topic';
+const authorRecordKey = '#author';
+const messagePrefix = 'msg#';
+const byMessageId = 'byMessageId';
+const byAuthor = 'byAuthor';
+const topicCursorKeys = ['topicId', 'sortKey'] as const;
+const authorCursorKeys = ['topicId', 'sortKey', 'authorId'] as const;
+/** The time before any rename: names from tokens rank below every recorded rename. */
+export const epoch = '1970-01-01T00:00:00.000Z';
+
+const sortKeyOf = (messageId: string) => `${messagePrefix}${messageId}`;
+const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+function toMessage(item: Record<string, unknown>): Message {
+  return {
+    messageId: item.messageId as string,
+    topicId: item.topicId as string,
+    authorId: item.authorId as string,
+    authorName: item.authorName as string,
+    body: item.body as string,
+    createdAt: item.createdAt as string,
+    ...(item.editedAt ? { editedAt: item.editedAt as string } : {}),
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName: string) {
+  async function batchDelete(keys: Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < keys.length; start += 25) {
+      let requests = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
+        const { UnprocessedItems } = await documents.send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
+        );
+        requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
+      }
+    }
+  }
+
+  return {
+    /**
+     * One page of a topic's messages, oldest first, in one Query. The first page also returns the
+     * topic record (it sorts first), so "no such topic" costs nothing extra. Undefined: no topic.
+     */
+    async listTopic(topicId: string, limit: number, cursor?: string): Promise<MessagePage | undefined> {
+      const start = decodeCursor(cursor, topicCursorKeys);
+      if (start && start.topicId !== topicId) throw problems.badRequest('The cursor belongs to another topic');
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'topicId = :topicId',
+          ExpressionAttributeValues: { ':topicId': topicId },
+          Limit: start ? limit : limit + 1,
+          ExclusiveStartKey: start,
+        }),
+      );
+      let messages = Items;
+      if (!start) {
+        const [record, ...rest] = Items;
+        if (record?.sortKey !== topicRecordKey || record.status !== 'open') return undefined;
+        messages = rest;
+      }
+      const nextCursor = encodeCursor(LastEvaluatedKey);
+      return { items: messages.map(toMessage), ...(nextCursor ? { nextCursor } : {}) };
+    },
+
+    /** One page of a user's messages across topics, newest first, in one Query. */
+    async listByAuthor(authorId: string, limit: number, cursor?: string): Promise<MessagePage> {
+      const start = decodeCursor(cursor, authorCursorKeys);
+      if (start && start.authorId !== authorId) throw problems.badRequest('The cursor belongs to another user');
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byAuthor,
+          KeyConditionExpression: 'authorId = :authorId',
+          ExpressionAttributeValues: { ':authorId': authorId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      const nextCursor = encodeCursor(LastEvaluatedKey);
+      return { items: Items.map(toMessage), ...(nextCursor ? { nextCursor } : {}) };
+    },
+
+    async findById(messageId: string): Promise<Message | undefined> {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byMessageId,
+          KeyConditionExpression: 'messageId = :messageId',
+          ExpressionAttributeValues: { ':messageId': messageId },
+          Limit: 1,
+        }),
+      );
+      return Items[0] ? toMessage(Items[0]) : undefined;
+    },
+
+    /**
+     * Writes a message if its topic is open, atomically (a ConditionCheck on the topic record in
+     * the same transaction), so a post racing a topic deletion never outlives it.
+     * 'duplicate': this message id is already written (a redelivered event).
+     */
+    async post(message: NewMessage): Promise<'posted' | 'no-topic' | 'duplicate'> {
+      try {
+        await documents.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: tableName,
+                  Key: { topicId: message.topicId, sortKey: topicRecordKey },
+                  ConditionExpression: '#status = :open',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':open': 'open' },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...message, sortKey: sortKeyOf(message.messageId) },
+                  ConditionExpression: 'attribute_not_exists(sortKey)',
+                },
+              },
+            ],
+          }),
+        );
+        return 'posted';
+      } catch (error) {
+        const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
+        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'no-topic';
+        if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        throw error;
+      }
+    },
+
+    async updateBody(message: Message, body: string, editedAt: string): Promise<Message | undefined> {
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
+            UpdateExpression: 'SET body = :body, editedAt = :editedAt',
+            ConditionExpression: 'authorId = :authorId',
+            ExpressionAttributeValues: { ':body': body, ':editedAt': editedAt, ':authorId': message.authorId },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? toMessage(Attributes) : undefined;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async delete(message: Message): Promise<boolean> {
+      try {
+        await documents.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
+            ConditionExpression: 'attribute_exists(sortKey)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    /** Records a new topic as open, unless a record (open, or a deletion seen first) exists. */
+    async recordTopicCreated(topicId: string, at: string): Promise<void> {
+      try {
+        await documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { topicId, sortKey: topicRecordKey, status: 'open', at },
+            ConditionExpression: 'attribute_not_exists(topicId)',
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    /**
+     * Marks the topic deleted (posts are refused from now on), then removes its messages a page
+     * at a time, 25 per BatchWriteItem, however many there are. Running it again is harmless.
+     * Returns how many messages it removed.
+     */
+    async deleteTopic(topicId: string, at: string, pageSize = 100): Promise<number> {
+      await documents.send(
+        new PutCommand({ TableName: tableName, Item: { topicId, sortKey: topicRecordKey, status: 'deleted', at } }),
+      );
+      let removed = 0;
+      while (true) {
+        const { Items = [] } = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'topicId = :topicId AND begins_with(sortKey, :prefix)',
+            ExpressionAttributeValues: { ':topicId': topicId, ':prefix': messagePrefix },
+            ProjectionExpression: 'topicId, sortKey',
+            Limit: pageSize,
+          }),
+        );
+        if (Items.length === 0) return removed;
+        await batchDelete(Items);
+        removed += Items.length;
+      }
+    },
+
+    /** The latest display name recorded for an author, if any rename has been seen. */
+    async authorName(userId: string): Promise<{ displayName: string; renamedAt: string } | undefined> {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { topicId: `author#${userId}`, sortKey: authorRecordKey } }),
+      );
+      return Item ? { displayName: Item.displayName as string, renamedAt: Item.renamedAt as string } : undefined;
+    },
+
+    /**
+     * Applies a rename to the author record and to every message of that author, skipping any
+     * rename older than what is stored (events may arrive out of order). Repeating the same
+     * rename redoes the message updates, which change nothing the second time.
+     * Returns false when the rename was older than the stored one.
+     */
+    async rename(userId: string, displayName: string, renamedAt: string): Promise<boolean> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { topicId: `author#${userId}`, sortKey: authorRecordKey },
+            UpdateExpression: 'SET displayName = :name, renamedAt = :at',
+            ConditionExpression: 'attribute_not_exists(renamedAt) OR renamedAt <= :at',
+            ExpressionAttributeValues: { ':name': displayName, ':at': renamedAt },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await documents.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: byAuthor,
+            KeyConditionExpression: 'authorId = :authorId',
+            ExpressionAttributeValues: { ':authorId': userId },
+            ProjectionExpression: 'topicId, sortKey',
+            // A page at a time bounds how many updates run at once.
+            Limit: 25,
+            ExclusiveStartKey: start,
+          }),
+        );
+        await Promise.all(
+          (page.Items ?? []).map(async (key) => {
+            try {
+              await documents.send(
+                new UpdateCommand({
+                  TableName: tableName,
+                  Key: { topicId: key.topicId, sortKey: key.sortKey },
+                  UpdateExpression: 'SET authorName = :name, authorNameAt = :at',
+                  ConditionExpression: 'attribute_exists(sortKey) AND authorNameAt < :at',
+                  ExpressionAttributeValues: { ':name': displayName, ':at': renamedAt },
+                }),
+              );
+            } catch (error) {
+              if (!isConditionFailure(error)) throw error;
+            }
+          }),
+        );
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return true;
+    },
+  };
+}
+
+export type MessagesRepo = ReturnType<typeof createMessagesRepo>;

@@ -1,0 +1,50 @@
+/**
+ * The topics service: a Fastify plugin (so the monolith can mount it beside the other forum
+ * services) and `buildApp`, which puts it on the platform's base app. No listen here.
+ */
+import { type App, createBaseApp, type EventPublisher, registerOpenApi, tokenVerifier } from '@agora/platform';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { TopicsConfig } from './config.ts';
+import { topicsRoutes } from './routes/topics.ts';
+import { createTopicsRepo } from './topics-repo.ts';
+
+export interface TopicsDependencies {
+  readonly config: Pick<TopicsConfig, 'TOPICS_TABLE' | 'JWKS_URL' | 'JWT_ISSUER' | 'JWT_AUDIENCE'>;
+  readonly documents: DynamoDBDocumentClient;
+  readonly events: EventPublisher;
+}
+
+/** Everything the topics service serves, as one encapsulated plugin. */
+export const topicsService: FastifyPluginAsync<TopicsDependencies> = async (app, { config, documents, events }) => {
+  await app.register(tokenVerifier, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    jwksUrl: config.JWKS_URL,
+  });
+  await app.register(topicsRoutes, { topics: createTopicsRepo(documents, config.TOPICS_TABLE), events });
+};
+
+export interface BuildOptions extends TopicsDependencies {
+  readonly config: TopicsConfig;
+  readonly logger: Logger;
+  readonly dynamo: DynamoDBClient;
+}
+
+export async function buildApp(options: BuildOptions): Promise<App> {
+  const { config } = options;
+  const app = await createBaseApp({
+    logger: options.logger,
+    corsOrigins: config.CORS_ORIGINS,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    readiness: async () => {
+      await options.dynamo.send(new DescribeTableCommand({ TableName: config.TOPICS_TABLE }));
+    },
+  });
+  await registerOpenApi(app, { title: 'Agora topics', description: 'Forum topics' });
+  await app.register(topicsService, options);
+  return app;
+}

@@ -1,0 +1,12 @@
+import { httpServiceConfig, tokenVerificationConfig } from '@agora/platform';
+import { type Static, Type } from 'typebox';
+
+export const topicsConfigSchema = Type.Object({
+  ...httpServiceConfig,
+  ...tokenVerificationConfig,
+  TOPICS_TABLE: Type.String({ minLength: 3 }),
+  FORUM_EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:' }),
+  TOPICS_EVENTS_QUEUE_URL: Type.String({ pattern: '^https?://' }),
+});
+
+export type TopicsConfig = Static<typeof topicsConfigSchema>;
