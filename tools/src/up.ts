@@ -1,7 +1,8 @@
 /**
  * `npm run up`: the whole system on this machine, no Docker. Ctrl-C stops everything cleanly.
  * GATEWAY_PORT changes the gateway's port (8080 by default). `npm run up -- --monolith` (or
- * AGORA_TOPOLOGY=monolith) runs the forum services as one process instead of three.
+ * AGORA_TOPOLOGY=monolith) runs the forum services as one process instead of three. WORKERS=N
+ * (or `-- --workers=N`) starts N inventory workers (1 by default).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { startSystem } from './launcher.ts';
@@ -27,9 +28,11 @@ function printLog(name: string, line: string) {
 }
 
 const monolithMode = process.argv.includes('--monolith') || process.env.AGORA_TOPOLOGY === 'monolith';
+const workersFlag = process.argv.find((arg) => arg.startsWith('--workers='));
 const system = await startSystem({
   gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
   topology: monolithMode ? 'monolith' : 'microservices',
+  ...(workersFlag ? { workers: Number(workersFlag.slice('--workers='.length)) } : {}),
   onLog: printLog,
   onProgress: (message) => process.stdout.write(`agora      ${message}\n`),
 });

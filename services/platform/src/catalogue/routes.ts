@@ -29,6 +29,11 @@ export const routes = [
     service: 'topics',
     pathPatterns: ['/api/topics', '/api/topics/*'],
   },
+  {
+    priority: 40,
+    service: 'inventory',
+    pathPatterns: ['/api/inventory', '/api/inventory/*'],
+  },
 ] as const satisfies readonly RouteRule[];
 
 /** Rules sorted as the ALB evaluates them: lowest priority number first. */

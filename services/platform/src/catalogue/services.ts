@@ -52,6 +52,19 @@ export const services = [
     verifiesTokens: true,
   },
   {
+    name: 'inventory',
+    kind: 'api',
+    workspace: 'inventory',
+    entry: 'src/server.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'inventoryTable', access: 'read' },
+      { resource: 'uploadsTable', access: 'readWrite' },
+      { resource: 'uploadsBucket', access: 'readWrite' },
+    ],
+    verifiesTokens: true,
+  },
+  {
     name: 'messages',
     kind: 'api',
     workspace: 'messages',
@@ -63,6 +76,21 @@ export const services = [
       { resource: 'messagesEventsQueue', access: 'consume' },
     ],
     verifiesTokens: true,
+  },
+  {
+    name: 'inventory-worker',
+    kind: 'worker',
+    workspace: 'inventory',
+    entry: 'src/worker/main.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'filesQueue', access: 'consume' },
+      { resource: 'uploadsBucket', access: 'read' },
+      { resource: 'inventoryTable', access: 'readWrite' },
+      { resource: 'uploadsTable', access: 'readWrite' },
+      { resource: 'stockAlerts', access: 'publish' },
+    ],
+    verifiesTokens: false,
   },
   {
     name: 'gateway',
