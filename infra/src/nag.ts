@@ -71,6 +71,13 @@ export const acknowledgements: readonly Acknowledgement[] = [
       'CDK’s table grant covers the table’s own global secondary indexes (<table ARN>/index/*), which the service queries; it reaches no other table.',
   },
   {
+    finding:
+      /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|PutObject|Abort)\*|Resource::.*Bucket\w*\/\*)\]$/,
+    at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
+    reason:
+      'CDK’s bucket grant for the access the catalogue gives the service: object actions on the objects of that one bucket (<bucket ARN>/*), whose keys are per-upload ids.',
+  },
+  {
     finding: /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:task\/.*\/\*\]$/,
     at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
     reason:

@@ -24,6 +24,8 @@ const interfaceEndpoints = {
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
 };
 
+const vpcCidr = '10.40.0.0/16';
+
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
   /** where tasks run */
@@ -37,7 +39,7 @@ export class NetworkStack extends Stack {
     this.taskSubnets = { subnetType: privateType };
 
     this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(vpcCidr),
       maxAzs: 2,
       natGateways: withNat ? settings.natGateways : 0,
       subnetConfiguration: [
@@ -61,8 +63,20 @@ export class NetworkStack extends Stack {
     });
 
     if (!withNat) {
+      const endpointsSecurityGroup = new ec2.SecurityGroup(this, 'EndpointsSecurityGroup', {
+        vpc: this.vpc,
+        description: 'Interface endpoints: HTTPS from inside the VPC',
+        allowAllOutbound: false,
+      });
+      endpointsSecurityGroup.addIngressRule(ec2.Peer.ipv4(vpcCidr), ec2.Port.tcp(443), 'HTTPS from the VPC');
       for (const [name, service] of Object.entries(interfaceEndpoints)) {
-        this.vpc.addInterfaceEndpoint(name, { service, subnets: this.taskSubnets, privateDnsEnabled: true });
+        this.vpc.addInterfaceEndpoint(name, {
+          service,
+          subnets: this.taskSubnets,
+          privateDnsEnabled: true,
+          securityGroups: [endpointsSecurityGroup],
+          open: false,
+        });
       }
     }
   }
