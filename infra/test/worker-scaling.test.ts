@@ -169,7 +169,8 @@ describe('worker scaling', () => {
           resource.Type === 'AWS::ECS::TaskDefinition' &&
           (resource.Properties.ContainerDefinitions as { Name: string }[])[0]?.Name === worker.name,
       );
-      const container = (task?.Properties.ContainerDefinitions as { StopTimeout: number; HealthCheck?: unknown }[])[0];
+      assert.ok(task, `${worker.name} has a task definition`);
+      const container = (task.Properties.ContainerDefinitions as { StopTimeout: number; HealthCheck?: unknown }[])[0];
       assert.equal(container?.StopTimeout, 120);
       assert.ok(container?.HealthCheck, 'the container checks its own readiness');
       const policiesText = JSON.stringify(
