@@ -1,0 +1,71 @@
+/**
+ * The whole Agora deployment as CDK stacks, built from a catalogue:
+ *   Network → Data → Registry → Services → Pipeline
+ * Every stack is environment-agnostic (no account or region, no lookups).
+ */
+import type { App } from 'aws-cdk-lib';
+import type { Catalogue } from './catalogue.ts';
+import { DataStack } from './data-stack.ts';
+import { NetworkStack } from './network-stack.ts';
+import { PipelineStack } from './pipeline-stack.ts';
+import { RegistryStack } from './registry-stack.ts';
+import { ServicesStack } from './services-stack.ts';
+import { readSettings, type Settings } from './settings.ts';
+
+export interface AgoraStacks {
+  readonly settings: Settings;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+  readonly registry: RegistryStack;
+  readonly services: ServicesStack;
+  readonly pipeline: PipelineStack;
+}
+
+function stackPrefix(prefix: string): string {
+  return prefix
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
+  const settings = readSettings(app.node);
+  const name = stackPrefix(settings.prefix);
+  const tags = { project: settings.prefix };
+  const network = new NetworkStack(app, `${name}Network`, {
+    settings,
+    tags,
+    description: 'Agora: VPC over two AZs',
+  });
+  const data = new DataStack(app, `${name}Data`, {
+    catalogue,
+    settings,
+    tags,
+    description: 'Agora: tables, bucket, queues, topics',
+  });
+  const registry = new RegistryStack(app, `${name}Registry`, {
+    catalogue,
+    settings,
+    tags,
+    description: 'Agora: one ECR repository per service image',
+  });
+  const services = new ServicesStack(app, `${name}Services`, {
+    catalogue,
+    settings,
+    tags,
+    vpc: network.vpc,
+    taskSubnets: network.taskSubnets,
+    data,
+    repositories: registry.repositories,
+    description: 'Agora: ECS cluster, ALB, Fargate services',
+  });
+  const pipeline = new PipelineStack(app, `${name}Pipeline`, {
+    catalogue,
+    settings,
+    tags,
+    repositories: registry.repositories,
+    services: services.services,
+    description: 'Agora: CodePipeline from GitHub to ECS',
+  });
+  return { settings, network, data, registry, services, pipeline };
+}

@@ -1,0 +1,57 @@
+/**
+ * The CodeBuild buildspec, generated from the catalogue: one image per deployed service, built
+ * from Dockerfile.base with the service's workspace as a build argument, tagged with the commit
+ * id, pushed to its repository, and one imagedefinitions file per service for its ECS deploy
+ * action. `npm run buildspec -w infra` writes it to /buildspec.yml; a test fails when the
+ * committed file differs from what the catalogue gives.
+ *
+ * The build project supplies REPOSITORY_PREFIX (`<registry>/<prefix>`) and REGISTRY; the build
+ * action supplies IMAGE_TAG (the source commit id).
+ */
+import { stringify } from 'yaml';
+import { type Catalogue, deployedServices, type ServiceDefinition } from './catalogue.ts';
+
+export const buildspecPath = 'buildspec.yml';
+
+export function imageDefinitionsFile(service: { readonly name: string }): string {
+  return `imagedefinitions-${service.name}.json`;
+}
+
+function imageUri(service: ServiceDefinition): string {
+  return `$REPOSITORY_PREFIX/${service.name}:$IMAGE_TAG`;
+}
+
+export function buildspec(catalogue: Catalogue): Record<string, unknown> {
+  const services = deployedServices(catalogue);
+  return {
+    version: 0.2,
+    env: { shell: 'bash' },
+    phases: {
+      pre_build: {
+        'on-failure': 'ABORT',
+        commands: [
+          'test -n "$IMAGE_TAG" || { echo "IMAGE_TAG (the commit id) is not set" >&2; exit 1; }',
+          'aws ecr get-login-password | docker login --username AWS --password-stdin "$REGISTRY"',
+        ],
+      },
+      build: {
+        'on-failure': 'ABORT',
+        commands: services.flatMap((service) => [
+          `docker build -f Dockerfile.base --build-arg SERVICE=${service.workspace} -t "${imageUri(service)}" .`,
+          `docker push "${imageUri(service)}"`,
+          `printf '[{"name":"%s","imageUri":"%s"}]' ${service.name} "${imageUri(service)}" > ${imageDefinitionsFile(service)}`,
+        ]),
+      },
+    },
+    artifacts: { files: services.map((service) => imageDefinitionsFile(service)) },
+  };
+}
+
+export function renderBuildspec(catalogue: Catalogue): string {
+  const header = [
+    '# Generated from the catalogue by `npm run buildspec -w infra`: do not edit by hand.',
+    '# CodeBuild (the pipeline Build stage) builds every service image from Dockerfile.base,',
+    '# tags it with the commit id, pushes it, and writes one imagedefinitions file per service.',
+  ].join('\n');
+  return `${header}\n${stringify(buildspec(catalogue), { lineWidth: 0 })}`;
+}

@@ -1,0 +1,48 @@
+/**
+ * What a service may do with one resource, from the catalogue's `uses` entry: exactly the CDK
+ * grant for that access on that resource, nothing wider. A combination with no meaning (consume
+ * a table, publish to a bucket read-only …) is a catalogue mistake and fails the synth.
+ */
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { Access } from './catalogue.ts';
+import type { DataResource } from './data-stack.ts';
+
+export function grantUse(resource: DataResource, access: Access, grantee: iam.IGrantable, label: string): void {
+  const unsupported = () => new Error(`${label}: "${access}" access to a ${resource.kind} has no meaning here`);
+  switch (resource.kind) {
+    case 'table':
+      if (access === 'read') resource.table.grantReadData(grantee);
+      else if (access === 'readWrite') resource.table.grantReadWriteData(grantee);
+      else throw unsupported();
+      return;
+    case 'queue':
+      if (access === 'consume') resource.queue.grantConsumeMessages(grantee);
+      else if (access === 'publish') resource.queue.grantSendMessages(grantee);
+      else throw unsupported();
+      return;
+    case 'topic':
+      if (access === 'publish') resource.topic.grantPublish(grantee);
+      else throw unsupported();
+      return;
+    case 'bucket':
+      if (access === 'read') resource.bucket.grantRead(grantee);
+      else if (access === 'readWrite') resource.bucket.grantReadWrite(grantee);
+      else if (access === 'publish') resource.bucket.grantPut(grantee);
+      else throw unsupported();
+      return;
+  }
+}
+
+/** The value a service finds in the resource's environment variable. */
+export function environmentValue(resource: DataResource): string {
+  switch (resource.kind) {
+    case 'table':
+      return resource.table.tableName;
+    case 'queue':
+      return resource.queue.queueUrl;
+    case 'topic':
+      return resource.topic.topicArn;
+    case 'bucket':
+      return resource.bucket.bucketName;
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The ECS cluster, the ALB and one Fargate service per catalogue service: an `api` gets a target
+ * group, the listener rules of its catalogue routes and request/CPU scaling; a `worker` gets no
+ * load balancer and scales on the backlog of the queues it consumes. Each task role is granted
+ * exactly the resources the catalogue says the service uses.
+ *
+ * Images: every container runs `<repository>:<tag>`, the tag read at deploy time from the SSM
+ * parameter the pipeline writes (see README, "Deploy to AWS"). CDK never names a tag itself, so a
+ * later `cdk deploy` can only ever deploy what the pipeline last deployed.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { type Catalogue, deployedServices, jwksPath, type ServiceDefinition, tokenIssuer } from './catalogue.ts';
+import type { DataStack } from './data-stack.ts';
+import { environmentValue, grantUse } from './grants.ts';
+import { imageTagParameterName, type Settings } from './settings.ts';
+import { addWorkerScaling } from './worker-scaling.ts';
+
+export interface ServicesStackProps extends StackProps {
+  readonly catalogue: Catalogue;
+  readonly settings: Settings;
+  readonly vpc: ec2.IVpc;
+  readonly taskSubnets: ec2.SubnetSelection;
+  readonly data: DataStack;
+  readonly repositories: ReadonlyMap<string, ecr.IRepository>;
+}
+
+/** How long ECS waits after SIGTERM before SIGKILL (Fargate allows at most 120 s). */
+export const stopTimeouts = { api: Duration.seconds(30), worker: Duration.seconds(120) } as const;
+/** Shorter than the API stop timeout: the ALB stops sending before the task is told to stop. */
+export const deregistrationDelay = Duration.seconds(15);
+export const readinessPath = '/ready';
+
+export class ServicesStack extends Stack {
+  readonly cluster: ecs.Cluster;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly listener: elbv2.ApplicationListener;
+  /** the ECS service of each catalogue service, by name */
+  readonly services = new Map<string, ecs.FargateService>();
+  private readonly props: ServicesStackProps;
+  private readonly imageTag: string;
+  private readonly jwksUrl: string;
+  private readonly signingKey: secretsmanager.ISecret;
+  private readonly issuer?: ServiceDefinition;
+  private readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, props);
+    this.props = props;
+    const { settings, vpc, catalogue } = props;
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc,
+      clusterName: settings.prefix,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+
+    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
+      vpc,
+      description: 'The public load balancer: HTTP(S) from anywhere, out only to the services',
+      allowAllOutbound: false,
+    });
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
+      vpc,
+      internetFacing: true,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: this.loadBalancerSecurityGroup,
+      dropInvalidHeaderFields: true,
+    });
+    const notFound = elbv2.ListenerAction.fixedResponse(404, {
+      contentType: 'application/problem+json',
+      messageBody: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route' }),
+    });
+    if (settings.certificateArn) {
+      this.listener = this.loadBalancer.addListener('Https', {
+        port: 443,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [elbv2.ListenerCertificate.fromArn(settings.certificateArn)],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        defaultAction: notFound,
+      });
+      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+      this.jwksUrl = `https://${settings.domainName}${jwksPath}`;
+    } else {
+      this.listener = this.loadBalancer.addListener('Http', {
+        port: 80,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        defaultAction: notFound,
+      });
+      this.jwksUrl = `http://${this.loadBalancer.loadBalancerDnsName}${jwksPath}`;
+    }
+
+    this.imageTag = ssm.StringParameter.valueForStringParameter(this, imageTagParameterName(settings));
+    this.signingKey = secretsmanager.Secret.fromSecretNameV2(this, 'SigningKey', `${settings.prefix}/jwt-private-key`);
+    this.issuer = tokenIssuer(catalogue);
+
+    for (const route of catalogue.routes) {
+      const target = catalogue.services.find((service) => service.name === route.service);
+      if (target?.kind !== 'api') {
+        throw new Error(`route ${route.priority} names "${route.service}", which is not an api service`);
+      }
+    }
+    for (const service of deployedServices(catalogue)) {
+      if (service.kind === 'api') this.addApiService(service);
+      else this.addWorkerService(service);
+    }
+  }
+
+  private taskDefinition(service: ServiceDefinition, stopTimeout: Duration, healthCheck?: ecs.HealthCheck) {
+    const { settings, data, repositories } = this.props;
+    const repository = repositories.get(service.name);
+    if (!repository) throw new Error(`no image repository for ${service.name}`);
+    const taskDefinition = new ecs.FargateTaskDefinition(this, `${service.name}-task`, {
+      family: `${settings.prefix}-${service.name}`,
+      cpu: 256,
+      memoryLimitMiB: 512,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    const environment: Record<string, string> = {
+      PORT: String(service.containerPort),
+      HOST: '0.0.0.0',
+      LOG_LEVEL: 'info',
+      AWS_REGION: this.region,
+    };
+    for (const use of service.uses) {
+      const resource = data.resource(use.resource);
+      grantUse(resource, use.access, taskDefinition.taskRole, service.name);
+      environment[resource.env] = environmentValue(resource);
+    }
+    if (service.verifiesTokens) {
+      if (!this.issuer) throw new Error(`${service.name} verifies tokens, but no service serves ${jwksPath}`);
+      environment.JWKS_URL = this.jwksUrl;
+    }
+    const secrets: Record<string, ecs.Secret> = {};
+    if (service.name === this.issuer?.name) secrets.JWT_PRIVATE_KEY = ecs.Secret.fromSecretsManager(this.signingKey);
+
+    const logGroup = new logs.LogGroup(this, `${service.name}-logs`, {
+      logGroupName: `/${settings.prefix}/${service.name}`,
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const container = taskDefinition.addContainer(service.name, {
+      containerName: service.name,
+      image: ecs.ContainerImage.fromEcrRepository(repository, this.imageTag),
+      portMappings: [{ containerPort: service.containerPort, name: 'http' }],
+      environment,
+      secrets,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: service.name, logGroup }),
+      stopTimeout,
+      healthCheck,
+    });
+    return { taskDefinition, container };
+  }
+
+  private serviceProps(service: ServiceDefinition, taskDefinition: ecs.FargateTaskDefinition) {
+    const securityGroup = new ec2.SecurityGroup(this, `${service.name}-security-group`, {
+      vpc: this.props.vpc,
+      description: `${service.name} tasks`,
+      allowAllOutbound: true,
+    });
+    return {
+      cluster: this.cluster,
+      taskDefinition,
+      vpcSubnets: this.props.taskSubnets,
+      securityGroups: [securityGroup],
+      assignPublicIp: false,
+      // Rolling: start the new tasks before stopping old ones, never below the running count.
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { enable: true, rollback: true },
+      propagateTags: ecs.PropagatedTagSource.SERVICE,
+      enableECSManagedTags: true,
+      // No desiredCount: the scalable target owns it, and a deploy must not reset it.
+    } satisfies ecs.FargateServiceProps;
+  }
+
+  private addApiService(service: ServiceDefinition): void {
+    const { settings, vpc, catalogue } = this.props;
+    const { taskDefinition } = this.taskDefinition(service, stopTimeouts.api);
+    const targetGroup = new elbv2.ApplicationTargetGroup(this, `${service.name}-targets`, {
+      vpc,
+      port: service.containerPort,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targetType: elbv2.TargetType.IP,
+      deregistrationDelay,
+      healthCheck: {
+        path: readinessPath,
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    for (const route of catalogue.routes.filter((rule) => rule.service === service.name)) {
+      new elbv2.ApplicationListenerRule(this, `route-${route.priority}`, {
+        listener: this.listener,
+        priority: route.priority,
+        conditions: [elbv2.ListenerCondition.pathPatterns([...route.pathPatterns])],
+        action: elbv2.ListenerAction.forward([targetGroup]),
+      });
+    }
+    const serverErrors = new cloudwatch.Alarm(this, `${service.name}-5xx`, {
+      alarmDescription: `${service.name}: its targets answer 5xx (rolls back a deployment in progress)`,
+      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, {
+        period: Duration.minutes(1),
+        statistic: 'Sum',
+      }),
+      threshold: 10,
+      evaluationPeriods: 2,
+      datapointsToAlarm: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const fargate = new ecs.FargateService(this, `${service.name}-service`, {
+      ...this.serviceProps(service, taskDefinition),
+      healthCheckGracePeriod: Duration.seconds(60),
+      deploymentAlarms: {
+        alarmNames: [serverErrors.alarmName],
+        behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
+      },
+    });
+    fargate.attachToApplicationTargetGroup(targetGroup);
+    fargate.connections.allowFrom(this.loadBalancerSecurityGroup, ec2.Port.tcp(service.containerPort), 'from the ALB');
+
+    const scaling = fargate.autoScaleTaskCount({
+      minCapacity: settings.apiMinTasks,
+      maxCapacity: settings.apiMaxTasks,
+    });
+    scaling.scaleOnCpuUtilization('cpu', {
+      targetUtilizationPercent: 60,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.seconds(300),
+    });
+    scaling.scaleOnRequestCount('requests', {
+      targetGroup,
+      requestsPerTarget: 1000,
+      scaleOutCooldown: Duration.seconds(60),
+      scaleInCooldown: Duration.seconds(300),
+    });
+    this.services.set(service.name, fargate);
+  }
+
+  private addWorkerService(service: ServiceDefinition): void {
+    const { settings, data } = this.props;
+    // No load balancer checks a worker: the container checks its own readiness endpoint.
+    const probe = `fetch('http://127.0.0.1:${service.containerPort}${readinessPath}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+    const { taskDefinition } = this.taskDefinition(service, stopTimeouts.worker, {
+      command: ['CMD', 'node', '-e', probe],
+      interval: Duration.seconds(30),
+      timeout: Duration.seconds(5),
+      retries: 3,
+      startPeriod: Duration.seconds(30),
+    });
+    // The worker holds ECS task scale-in protection while a file is in progress.
+    taskDefinition.addToTaskRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:UpdateTaskProtection', 'ecs:GetTaskProtection'],
+        resources: [
+          Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.cluster.clusterName}/*` }),
+        ],
+      }),
+    );
+    const fargate = new ecs.FargateService(this, `${service.name}-service`, this.serviceProps(service, taskDefinition));
+    const consumed = service.uses.filter((use) => use.access === 'consume').map((use) => data.queue(use.resource));
+    if (consumed.length === 0) throw new Error(`worker ${service.name} consumes no queue: nothing to scale on`);
+    addWorkerScaling(fargate, consumed, { minTasks: settings.workerMinTasks, maxTasks: settings.workerMaxTasks });
+    this.services.set(service.name, fargate);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The deployment's choices, read from CDK context (cdk.json holds the defaults; override with
+ * `-c key=value`). Nothing here looks anything up in an AWS account: the stacks stay
+ * environment-agnostic, so synth works offline.
+ */
+import type { Node } from 'constructs';
+
+export type Stage = 'dev' | 'prod';
+export type Egress = 'nat' | 'endpoints';
+
+export interface Settings {
+  /** prefix of every physical name (tables, queues, topics, repositories, the image-tag parameter) */
+  readonly prefix: string;
+  /** prod retains data on stack deletion; dev destroys it */
+  readonly stage: Stage;
+  /** how private subnets reach AWS APIs: NAT gateways, or interface endpoints (no internet egress) */
+  readonly egress: Egress;
+  readonly natGateways: number;
+  /** with a certificate the ALB serves HTTPS on 443 and redirects 80 to it */
+  readonly certificateArn?: string;
+  /** the name the certificate covers (needed with a certificate: verifiers fetch the JWKS through it) */
+  readonly domainName?: string;
+  readonly apiMinTasks: number;
+  readonly apiMaxTasks: number;
+  readonly workerMinTasks: number;
+  readonly workerMaxTasks: number;
+  readonly github: {
+    readonly owner: string;
+    readonly repo: string;
+    readonly branch: string;
+    /** an existing CodeConnections ARN; without one the pipeline stack creates a pending connection */
+    readonly connectionArn?: string;
+  };
+  /** e-mail subscriptions by topic id (context `email:<topicId>`) */
+  readonly emailSubscriptions: Readonly<Record<string, string>>;
+}
+
+export const defaultSettings: Settings = {
+  prefix: 'agora',
+  stage: 'prod',
+  egress: 'nat',
+  natGateways: 1,
+  apiMinTasks: 1,
+  apiMaxTasks: 4,
+  workerMinTasks: 0,
+  workerMaxTasks: 5,
+  github: { owner: 'agora-project', repo: 'agora', branch: 'main' },
+  emailSubscriptions: {},
+};
+
+function text(node: Node, key: string): string | undefined {
+  const value = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value);
+}
+
+function integer(node: Node, key: string, fallback: number, minimum: number): number {
+  const raw = text(node, key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new Error(`context ${key} must be an integer of at least ${minimum}, not "${raw}"`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(node: Node, key: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(node, key) ?? fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new Error(`context ${key} must be one of ${allowed.join(', ')}, not "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function readSettings(node: Node): Settings {
+  const d = defaultSettings;
+  const emailSubscriptions: Record<string, string> = {};
+  for (const [key, value] of Object.entries(node.getAllContext())) {
+    if (key.startsWith('email:') && typeof value === 'string' && value) {
+      emailSubscriptions[key.slice('email:'.length)] = value;
+    }
+  }
+  const settings: Settings = {
+    prefix: text(node, 'prefix') ?? d.prefix,
+    stage: oneOf(node, 'stage', ['dev', 'prod'], d.stage),
+    egress: oneOf(node, 'egress', ['nat', 'endpoints'], d.egress),
+    natGateways: integer(node, 'natGateways', d.natGateways, 1),
+    certificateArn: text(node, 'certificateArn'),
+    domainName: text(node, 'domainName'),
+    apiMinTasks: integer(node, 'apiMinTasks', d.apiMinTasks, 1),
+    apiMaxTasks: integer(node, 'apiMaxTasks', d.apiMaxTasks, 1),
+    workerMinTasks: integer(node, 'workerMinTasks', d.workerMinTasks, 0),
+    workerMaxTasks: integer(node, 'workerMaxTasks', d.workerMaxTasks, 1),
+    github: {
+      owner: text(node, 'githubOwner') ?? d.github.owner,
+      repo: text(node, 'githubRepo') ?? d.github.repo,
+      branch: text(node, 'githubBranch') ?? d.github.branch,
+      connectionArn: text(node, 'connectionArn'),
+    },
+    emailSubscriptions,
+  };
+  if (settings.certificateArn && !settings.domainName) {
+    throw new Error('context certificateArn needs domainName too (the name the certificate covers)');
+  }
+  if (settings.apiMaxTasks < settings.apiMinTasks || settings.workerMaxTasks < Math.max(1, settings.workerMinTasks)) {
+    throw new Error('context *MaxTasks must be at least *MinTasks (and workers at least 1)');
+  }
+  return settings;
+}
+
+/** The SSM parameter that holds the image tag every service runs: written only by the pipeline. */
+export function imageTagParameterName(settings: Settings): string {
+  return `/${settings.prefix}/image-tag`;
+}
+
+/** The ECR repository of a service's image. */
+export function repositoryName(settings: Settings, service: { readonly name: string }): string {
+  return `${settings.prefix}/${service.name}`;
+}

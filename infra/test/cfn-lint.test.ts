@@ -1,0 +1,53 @@
+/**
+ * cfn-lint (pinned in infra/requirements.txt, run from the project venv) over every synthesized
+ * template: no errors. Warnings are reported, not failed on (CDK's own constructs emit a few,
+ * such as W3005, a DependsOn already implied by a reference).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { platformCatalogue } from '../src/catalogue.ts';
+import { cfnLint } from '../src/cfn-lint.ts';
+import { catalogueWithWorker, synthesize } from './helpers.ts';
+
+const configurations = {
+  'the real catalogue, defaults': () => synthesize({ catalogue: platformCatalogue() }),
+  'with a worker, dev, interface endpoints, HTTPS': () =>
+    synthesize({
+      catalogue: catalogueWithWorker(),
+      context: {
+        stage: 'dev',
+        egress: 'endpoints',
+        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+        domainName: 'agora.example.com',
+        'email:stockAlerts': 'ops@example.com',
+      },
+    }),
+};
+
+for (const [name, build] of Object.entries(configurations)) {
+  test(`cfn-lint finds no error in any template: ${name}`, async (t) => {
+    const built = build();
+    assert.equal(built.templateFiles.length, 5);
+    const matches = await cfnLint(built.templateFiles);
+    const errors = matches.filter((match) => match.Level === 'Error');
+    const warnings = matches.filter((match) => match.Level === 'Warning');
+    t.diagnostic(`${built.templateFiles.length} templates, ${errors.length} errors, ${warnings.length} warnings`);
+    assert.deepEqual(
+      errors.map((match) => `${match.Rule.Id} ${match.Filename} ${match.Location.Path?.join('/')}: ${match.Message}`),
+      [],
+    );
+  });
+}
+
+test('cfn-lint does report an error in a broken template (the check can fail)', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'agora-lint-')), 'broken.template.json');
+  writeFileSync(
+    file,
+    JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { VisibilityTimeout: 'soon' } } } }),
+  );
+  const matches = await cfnLint([file]);
+  assert.ok(matches.some((match) => match.Level === 'Error'));
+});
