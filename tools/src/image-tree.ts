@@ -5,7 +5,7 @@
  * outside Docker and to measure what each image holds.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths.ts';
@@ -39,7 +39,8 @@ export async function installProductionDependencies(dir: string): Promise<void> 
  */
 export async function assembleImageTree(deps: string, workspace: string, dest: string): Promise<void> {
   const build = `${dest}.build`;
-  await cp(deps, build, { recursive: true, verbatimSymlinks: true });
+  // Hard links: a fast copy of the installed tree that pruning can't harm.
+  await run('cp', ['-al', deps, build]);
   await mkdir(join(build, 'tools/src'), { recursive: true });
   for (const file of ['image-closure.ts', 'image-stage.ts']) {
     await cp(`${repoRoot}tools/src/${file}`, join(build, 'tools/src', file));
@@ -47,6 +48,6 @@ export async function assembleImageTree(deps: string, workspace: string, dest: s
   const stage = (...args: string[]) => run(process.execPath, ['tools/src/image-stage.ts', ...args], { cwd: build });
   await stage('prune', workspace);
   await stage('copy-sources', workspace, repoRoot, dest);
-  await cp(join(build, 'node_modules'), join(dest, 'node_modules'), { recursive: true, verbatimSymlinks: true });
+  await rename(join(build, 'node_modules'), join(dest, 'node_modules'));
   await rm(build, { recursive: true, force: true });
 }
