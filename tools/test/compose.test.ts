@@ -128,7 +128,11 @@ describe('docker-compose.yml', () => {
     const gateway = services.find((service) => service.kind === 'gateway');
     assert.ok(gateway);
     const spec = container(gateway.name);
-    assert.deepEqual(spec.ports, [`8080:${gateway.containerPort}`]);
+    assert.deepEqual(
+      spec.ports,
+      [`\${AGORA_GATEWAY_PORT:-8080}:${gateway.containerPort}`],
+      'published on 8080 by default',
+    );
     const env = containerEnvironment(gateway, deployment, 'unused');
     for (const name of routed) {
       const target = services.find((service) => service.name === name);
