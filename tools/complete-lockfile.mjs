@@ -13,7 +13,11 @@ const lock = JSON.parse(readFileSync(path, 'utf8'));
 const packages = lock.packages;
 let added = 0;
 for (const [location, meta] of Object.entries(packages)) {
+  // Bundled packages' own dependencies live inside their tarball, not in the lockfile.
+  if (meta.inBundle) continue;
   for (const [name, version] of Object.entries(meta.optionalDependencies ?? {})) {
+    // Platform builds are pinned to exact versions by their parent; a range is some other optional.
+    if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) continue;
     const nested = `${location ? `${location}/` : ''}node_modules/${name}`;
     const hoisted = `node_modules/${name}`;
     if (packages[nested] || packages[hoisted]) continue;

@@ -3,10 +3,11 @@ import { after } from 'node:test';
 import { loadConfig, snsEventPublisher } from '@agora/platform';
 import { generateSigningKeyPem } from '@agora/tools/dev-key';
 import { capturedLogger, provision } from '@agora/tools/testing';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { buildApp } from '../src/app.ts';
 import { usersConfigSchema } from '../src/config.ts';
 
-export async function usersApp(overrides: Record<string, string> = {}) {
+export async function usersApp(overrides: Record<string, string> = {}, injected: { sns?: SNSClient } = {}) {
   const deployment = await provision('users');
   const config = loadConfig(usersConfigSchema, {
     ...deployment.env,
@@ -20,7 +21,7 @@ export async function usersApp(overrides: Record<string, string> = {}) {
     logger: logs.logger,
     dynamo: deployment.clients.dynamo,
     documents: deployment.clients.documents,
-    events: snsEventPublisher(deployment.clients.sns, config.FORUM_EVENTS_TOPIC_ARN),
+    events: snsEventPublisher(injected.sns ?? deployment.clients.sns, config.FORUM_EVENTS_TOPIC_ARN),
   });
   after(() => app.close());
   return { app, deployment, logs, config };

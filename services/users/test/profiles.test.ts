@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { emulatorClients } from '@agora/tools/aws';
 import { subscribeTestQueue } from '@agora/tools/test-queues';
 import { login, register, uniqueUsername, usersApp } from './harness.ts';
 
@@ -149,5 +150,36 @@ describe('request ids', () => {
       headers: { 'x-request-id': 'bad id\twith spaces' },
     });
     assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('PATCH /api/users/me when the event cannot be published', () => {
+  it('answers 503 problem+json, and a retry succeeds once publishing works', async () => {
+    // Fault injection on a real SNS client: while `failing`, Publish fails before it is sent.
+    let failing = true;
+    const sns = emulatorClients(deployment.endpoint).sns;
+    sns.middlewareStack.add(
+      (next) => async (args) => {
+        if (failing) throw Object.assign(new Error('SNS unreachable'), { name: 'InternalErrorException' });
+        return next(args);
+      },
+      { step: 'initialize', name: 'failPublish' },
+    );
+    const { app: flaky } = await usersApp({}, { sns });
+    const user = await register(flaky, uniqueUsername('flaky'));
+    const token = await login(flaky, user.username);
+    const rename = () =>
+      flaky.inject({
+        method: 'PATCH',
+        url: '/api/users/me',
+        headers: { authorization: `Bearer ${token}` },
+        payload: { displayName: 'Retried Name' },
+      });
+    const failed = await rename();
+    assert.equal(failed.statusCode, 503);
+    assert.match(String(failed.headers['content-type']), /problem\+json/);
+    assert.doesNotMatch(failed.body, /SNS unreachable/);
+    failing = false;
+    assert.equal((await rename()).statusCode, 200);
   });
 });

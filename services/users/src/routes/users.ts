@@ -113,17 +113,24 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         summary: 'Change your display name (roles are granted by operators, not here)',
         security: bearerAuth,
         body: Type.Object({ displayName: DisplayName }, { additionalProperties: false }),
-        response: { 200: OwnProfile, ...problemResponses(400, 401, 404, 413, 415) },
+        response: { 200: OwnProfile, ...problemResponses(400, 401, 404, 413, 415, 503) },
       },
     },
     async (request) => {
       const user = await users.updateDisplayName(request.user.sub, request.body.displayName);
       if (!user) throw problems.notFound('Your account no longer exists');
-      await events.publish('user.renamed', {
-        userId: user.userId,
-        displayName: user.displayName,
-        renamedAt: new Date().toISOString(),
-      });
+      try {
+        await events.publish('user.renamed', {
+          userId: user.userId,
+          displayName: user.displayName,
+          renamedAt: new Date().toISOString(),
+        });
+      } catch (error) {
+        // The name is saved but other services were not told: the client retries (PATCH is
+        // idempotent and a repeated rename event changes nothing twice).
+        request.log.error({ err: error }, 'user.renamed not published');
+        throw problems.unavailable('Your new name is saved but could not be announced yet: please retry');
+      }
       return user;
     },
   );

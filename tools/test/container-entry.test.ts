@@ -1,0 +1,135 @@
+/**
+ * Each image's start command, run as-is outside Docker: /app laid out by Dockerfile.base's own
+ * steps (npm ci, image-stage prune and copy-sources), the CMD run with the image's ENV and the
+ * launcher's environment for that service. It must answer /ready, and stop cleanly on SIGTERM,
+ * so the image's entry can't rot. (The init process, tini, is the one part left out.)
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseEnv } from 'node:util';
+import { services as catalogueServices, resourceById, type ServiceDefinition } from '@agora/platform/catalogue';
+import { readCompose } from '../src/compose-file.ts';
+import { execForm, finalStage, parseDockerfile, stageEnvironment } from '../src/dockerfile.ts';
+import { freePort } from '../src/emulator.ts';
+import { assembleImageTree, installProductionDependencies } from '../src/image-tree.ts';
+import { type RunningSystem, startSystem } from '../src/launcher.ts';
+import { repoRoot } from '../src/paths.ts';
+import { emulatorEndpoint, uniquePrefix } from '../src/testing.ts';
+
+const services: readonly ServiceDefinition[] = catalogueServices;
+const compose = await readCompose();
+const runtime = finalStage(parseDockerfile(await readFile(`${repoRoot}Dockerfile.base`, 'utf8')));
+const command = execForm(runtime.instructions.findLast((instruction) => instruction.keyword === 'CMD'));
+/** Node 24 first on PATH, as in the image. */
+const path = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+
+let work: string;
+let deps: string;
+let system: RunningSystem | undefined;
+
+before(async () => {
+  await emulatorEndpoint();
+  work = await mkdtemp(join(tmpdir(), 'agora-image-'));
+  deps = join(work, 'deps');
+  const [, started] = await Promise.all([
+    installProductionDependencies(deps),
+    startSystem({ prefix: uniquePrefix('entry'), gatewayPort: 0, logLevel: 'warn' }),
+  ]);
+  system = started;
+});
+
+after(async () => {
+  await system?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function runImageCommand(app: string, env: Record<string, string>) {
+  const child = spawn(command[0] as string, command.slice(1), {
+    cwd: app,
+    env: { ...env, PATH: path },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  return { child, output };
+}
+
+async function answers(url: string, child: ChildProcess, output: string[]): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) assert.fail(`exited with ${child.exitCode}: ${output.join('').slice(-1500)}`);
+    try {
+      return (await fetch(url)).status;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  assert.fail(`${url} did not answer within 30 s: ${output.join('').slice(-1500)}`);
+}
+
+/** The launcher's process for a service (workers may run as several numbered processes). */
+function launcherEnvironment(service: ServiceDefinition): Record<string, string> {
+  assert.ok(system, 'the launcher did not start');
+  const running = system.processes.get(service.name) ?? system.processes.get(`${service.name}-1`);
+  assert.ok(running, `the launcher runs no process for ${service.name}`);
+  return running.env;
+}
+
+describe("each image's start command, outside Docker", () => {
+  for (const service of services) {
+    test(`${service.name}: answers ${service.kind === 'gateway' ? '/health' : '/ready'} and stops on SIGTERM`, async () => {
+      const args = compose.services[service.name]?.build?.args ?? {};
+      const workspace = args.WORKSPACE ?? '';
+      const app = join(work, service.name);
+      await assembleImageTree(deps, workspace, app);
+      const port = await freePort();
+      const { child, output } = runImageCommand(app, {
+        ...stageEnvironment(runtime, args),
+        ...launcherEnvironment(service),
+        PORT: String(port),
+      });
+      try {
+        // The gateway has no dependencies to be ready for: its probe is /health.
+        const probe = service.kind === 'gateway' ? '/health' : '/ready';
+        assert.equal(await answers(`http://127.0.0.1:${port}${probe}`, child, output), 200);
+      } finally {
+        const exited = once(child, 'exit');
+        child.kill('SIGTERM');
+        const [code, signal] = await exited;
+        assert.deepEqual({ code, signal }, { code: 0, signal: null }, output.join('').slice(-1500));
+      }
+    });
+  }
+
+  test("bootstrap: creates the resources and writes every service's environment file", async () => {
+    const args = compose.services.bootstrap?.build?.args ?? {};
+    const app = join(work, 'bootstrap');
+    await assembleImageTree(deps, args.WORKSPACE ?? '', app);
+    const envDir = join(work, 'env');
+    const { child, output } = runImageCommand(app, {
+      ...stageEnvironment(runtime, args),
+      AWS_ENDPOINT_URL: system?.endpoint ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'agora-local',
+      AWS_SECRET_ACCESS_KEY: 'agora-local',
+      AGORA_PREFIX: uniquePrefix('boot'),
+      AGORA_ENV_DIR: envDir,
+    });
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0, output.join(''));
+    for (const service of services) {
+      const env = parseEnv(await readFile(join(envDir, service.name, 'service.env'), 'utf8'));
+      for (const use of service.uses) {
+        const variable = resourceById(use.resource).env;
+        assert.ok(env[variable], `${service.name}'s file lacks ${variable}`);
+      }
+      if (service.name === 'users') assert.match(env.JWT_PRIVATE_KEY ?? '', /^-----BEGIN PRIVATE KEY-----\n/);
+    }
+  });
+});
