@@ -149,8 +149,10 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
     },
     async (request, reply) => {
       await ownTopic(request.params.topicId, request.user.sub);
-      if (!(await topics.delete(request.params.topicId))) throw problems.notFound(`No topic ${request.params.topicId}`);
+      // Announced first: if the deletion then fails, the client's retry announces again (consumers
+      // are idempotent) and deletes; the other order could leave a deleted topic whose messages live.
       await events.publish('topic.deleted', { topicId: request.params.topicId, deletedAt: new Date().toISOString() });
+      if (!(await topics.delete(request.params.topicId))) throw problems.notFound(`No topic ${request.params.topicId}`);
       request.log.info({ topicId: request.params.topicId }, 'topic deleted');
       return reply.code(204).send(null);
     },
