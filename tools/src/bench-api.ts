@@ -34,10 +34,10 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const topology = process.argv.includes('--monolith') ? 'monolith' : 'microservices';
 
-async function measure(label: string, url: string): Promise<Result> {
+async function measure(label: string, url: string, concurrent = connections): Promise<Result> {
   // a short warm-up so JIT and connection set-up are not in the figures
-  await autocannon({ url, connections, duration: 1 });
-  const result = await autocannon({ url, connections, duration: seconds });
+  await autocannon({ url, connections: concurrent, duration: 1 });
+  const result = await autocannon({ url, connections: concurrent, duration: seconds });
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${label}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the figures would lie`);
   }
@@ -118,25 +118,34 @@ try {
 
   process.stdout.write('\nrequests/s\n');
   const bare = await measure('GET /health  bare Fastify hello-world', `${hello.url}/health`);
-  const direct = await measure('GET /health  users service, directly', `${users}/health`);
+  const usersName = topology === 'monolith' ? 'forum monolith' : 'users service';
+  const direct = await measure(`GET /health  ${usersName}, directly`, `${users}/health`);
   const gatewayOwn = await measure('GET /health  gateway (answered by the gateway)', `${gateway}/health`);
-  const jwksDirect = await measure('GET /.well-known/jwks.json  users, directly', `${users}/.well-known/jwks.json`);
+  const jwksDirect = await measure(
+    `GET /.well-known/jwks.json  ${usersName}, directly`,
+    `${users}/.well-known/jwks.json`,
+  );
   const jwksProxied = await measure(
     'GET /.well-known/jwks.json  through the gateway',
     `${gateway}/.well-known/jwks.json`,
   );
 
   process.stdout.write('\nlisting 50 messages (one DynamoDB Query on the emulator)\n');
-  const listDirect = await measure('GET 50 messages  messages service, directly', `${messages}${listPath}`);
+  const listDirect = await measure(
+    `GET 50 messages  ${topology === 'monolith' ? 'forum monolith' : 'messages service'}, directly`,
+    `${messages}${listPath}`,
+  );
   const listProxied = await measure('GET 50 messages  through the gateway', `${gateway}${listPath}`);
+  const listAlone = await measure('GET 50 messages  through the gateway, 1 conn.', `${gateway}${listPath}`, 1);
 
   process.stdout.write(`
 ratios (requests/s)
-  users service /health ÷ bare Fastify              ${ratio(direct, bare)}
+  ${usersName.padEnd(14)} /health ÷ bare Fastify           ${ratio(direct, bare)}
   gateway /health ÷ bare Fastify                    ${ratio(gatewayOwn, bare)}
   jwks through the gateway ÷ jwks directly          ${ratio(jwksProxied, jwksDirect)}
   jwks through the gateway ÷ bare Fastify /health   ${ratio(jwksProxied, bare)}
-listing 50 messages through the gateway: p50 ${listProxied.latency.p50} ms, p99 ${listProxied.latency.p99} ms (directly: p50 ${listDirect.latency.p50} ms, p99 ${listDirect.latency.p99} ms)
+listing 50 messages through the gateway, ${connections} connections: p50 ${listProxied.latency.p50} ms, p99 ${listProxied.latency.p99} ms (directly: p50 ${listDirect.latency.p50} ms, p99 ${listDirect.latency.p99} ms)
+listing 50 messages through the gateway, one at a time: p50 ${listAlone.latency.p50} ms, p99 ${listAlone.latency.p99} ms
 `);
 } finally {
   await system?.stop();
