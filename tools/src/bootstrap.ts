@@ -18,8 +18,10 @@ import {
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
@@ -87,6 +89,17 @@ async function createTable(dynamo: DynamoDBClient, prefix: string, table: TableD
     await dynamo.send(new CreateTableCommand(input));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  if (table.timeToLiveAttribute) {
+    const { TimeToLiveDescription } = await dynamo.send(new DescribeTimeToLiveCommand({ TableName: input.TableName }));
+    if (TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {
+      await dynamo.send(
+        new UpdateTimeToLiveCommand({
+          TableName: input.TableName,
+          TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+        }),
+      );
+    }
   }
   return input.TableName as string;
 }

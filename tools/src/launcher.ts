@@ -102,8 +102,11 @@ async function waitUntilReady(running: RunningProcess, path: string): Promise<vo
   throw new Error(`${running.name} was not ready at ${running.url}${path} within ${readyTimeoutMs} ms`);
 }
 
-/** SIGTERM, then wait for a graceful exit (SIGKILL after `graceMs`). */
-export async function stopProcess(running: RunningProcess, graceMs = 10_000): Promise<number | null> {
+/**
+ * SIGTERM, then wait for a graceful exit (SIGKILL after `graceMs`). 30 s covers a worker letting its
+ * pending 20 s long poll end, as the containers' stop_grace_period and ECS allow.
+ */
+export async function stopProcess(running: RunningProcess, graceMs = 30_000): Promise<number | null> {
   if (running.child.exitCode !== null || running.child.signalCode !== null) return running.child.exitCode;
   const exited = once(running.child, 'exit');
   running.child.kill('SIGTERM');

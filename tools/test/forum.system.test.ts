@@ -224,5 +224,17 @@ for (const topology of topologies) {
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-request-id'), 'sys-test-1');
     });
+
+    it('stops every process cleanly on SIGTERM (consumers included), exit status 0', async () => {
+      const running = system as RunningSystem;
+      await running.stop();
+      for (const [name, process] of running.processes) {
+        assert.equal(
+          process.child.exitCode,
+          0,
+          `${name} exited with ${process.child.exitCode ?? process.child.signalCode}`,
+        );
+      }
+    });
   });
 }

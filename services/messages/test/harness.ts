@@ -1,6 +1,6 @@
 /** Builds the messages app against the emulator with fresh resources and a test token issuer. */
 import { after } from 'node:test';
-import { loadConfig, snsEventPublisher } from '@agora/platform';
+import { type EventPublisher, loadConfig, snsEventPublisher } from '@agora/platform';
 import { startTestIssuer, type TestUser } from '@agora/tools/test-tokens';
 import { capturedLogger, provision } from '@agora/tools/testing';
 import { buildApp } from '../src/app.ts';
@@ -8,7 +8,7 @@ import { messagesConfigSchema } from '../src/config.ts';
 import { messagesEventHandlers } from '../src/events.ts';
 import { createMessagesRepo } from '../src/messages-repo.ts';
 
-export async function messagesApp() {
+export async function messagesApp(options: { events?: EventPublisher } = {}) {
   const deployment = await provision('messages');
   const issuer = await startTestIssuer();
   const config = loadConfig(messagesConfigSchema, {
@@ -23,7 +23,7 @@ export async function messagesApp() {
     logger: logs.logger,
     dynamo: deployment.clients.dynamo,
     documents: deployment.clients.documents,
-    events,
+    events: options.events ?? events,
   });
   after(() => app.close());
   const repo = createMessagesRepo(deployment.clients.documents, config.MESSAGES_TABLE);

@@ -76,7 +76,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   let loop: Promise<void> | undefined;
   let handled = 0;
 
-  async function process(message: Message): Promise<void> {
+  async function handle(message: Message): Promise<void> {
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
     const log = logger.child({ messageId: message.MessageId, receiveCount });
     try {
@@ -119,7 +119,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
           }),
           { abortSignal: abort.signal },
         );
-        await Promise.all(Messages.map(process));
+        await Promise.all(Messages.map(handle));
       } catch (error) {
         if (!running) break;
         logger.error({ err: error }, 'receiving events failed; retrying in 1 s');

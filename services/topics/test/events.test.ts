@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { snsEventPublisher } from '@agora/platform';
 import { testUser } from '@agora/tools/test-tokens';
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTopicsConsumer, topicsEventHandlers } from '../src/events.ts';
 import { topicsApp } from './harness.ts';
 
@@ -61,6 +63,23 @@ describe('message events', () => {
     await handlers['message.deleted']?.(deleted);
     await handlers['message.deleted']?.(deleted);
     assert.equal((await topic(topicId)).messageCount, 1);
+  });
+
+  it('remembers each counted event with a marker that DynamoDB expires by TTL', async () => {
+    const { topicId, createdAt } = await newTopic();
+    await handlers['message.posted']?.({ topicId, messageId: 'ttl-1', authorId: 'u', createdAt });
+    const table = deployment.tableNames.topicsTable as string;
+    const { Item } = await deployment.clients.documents.send(
+      new GetCommand({ TableName: table, Key: { topicId: 'counted#posted#ttl-1' } }),
+    );
+    assert.ok(Number(Item?.expiresAt) > Date.now() / 1000 + 7 * 24 * 3600);
+    const { TimeToLiveDescription } = await deployment.clients.dynamo.send(
+      new DescribeTimeToLiveCommand({ TableName: table }),
+    );
+    assert.deepEqual(
+      [TimeToLiveDescription?.TimeToLiveStatus, TimeToLiveDescription?.AttributeName],
+      ['ENABLED', 'expiresAt'],
+    );
   });
 
   it('events for a topic that is gone change nothing and do not fail', async () => {

@@ -1,13 +1,13 @@
 /** Builds the topics app against the emulator with fresh resources and a test token issuer. */
 import { after } from 'node:test';
-import { loadConfig, snsEventPublisher } from '@agora/platform';
+import { type EventPublisher, loadConfig, snsEventPublisher } from '@agora/platform';
 import { startTestIssuer } from '@agora/tools/test-tokens';
 import { capturedLogger, provision } from '@agora/tools/testing';
 import { buildApp } from '../src/app.ts';
 import { topicsConfigSchema } from '../src/config.ts';
 import { createTopicsRepo } from '../src/topics-repo.ts';
 
-export async function topicsApp() {
+export async function topicsApp(options: { events?: EventPublisher } = {}) {
   const deployment = await provision('topics');
   const issuer = await startTestIssuer();
   const config = loadConfig(topicsConfigSchema, {
@@ -21,7 +21,7 @@ export async function topicsApp() {
     logger: logs.logger,
     dynamo: deployment.clients.dynamo,
     documents: deployment.clients.documents,
-    events: snsEventPublisher(deployment.clients.sns, config.FORUM_EVENTS_TOPIC_ARN),
+    events: options.events ?? snsEventPublisher(deployment.clients.sns, config.FORUM_EVENTS_TOPIC_ARN),
   });
   after(() => app.close());
   const repo = createTopicsRepo(deployment.clients.documents, config.TOPICS_TABLE);

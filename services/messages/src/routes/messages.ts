@@ -73,7 +73,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         security: bearerAuth,
         params: Type.Object({ topicId: ResourceId }),
         body: Type.Object({ body: MessageBody }, { additionalProperties: false }),
-        response: { 201: MessageSchema, ...problemResponses(400, 401, 404, 413, 415, 429) },
+        response: { 201: MessageSchema, ...problemResponses(400, 401, 404, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -90,12 +90,19 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
       };
       const outcome = await messages.post(message);
       if (outcome === 'no-topic') throw problems.notFound(`No topic ${topicId} (it does not exist or was deleted)`);
-      await events.publish('message.posted', {
-        topicId,
-        messageId: message.messageId,
-        authorId: message.authorId,
-        createdAt: message.createdAt,
-      });
+      try {
+        await events.publish('message.posted', {
+          topicId,
+          messageId: message.messageId,
+          authorId: message.authorId,
+          createdAt: message.createdAt,
+        });
+      } catch (error) {
+        // Unannounced, the topic's count would never include it: take it back and let the client retry.
+        request.log.error({ err: error, messageId: message.messageId }, 'message.posted not published; withdrawn');
+        await messages.delete(message);
+        throw problems.unavailable('The message could not be posted just now; try again');
+      }
       const { authorNameAt: _internal, ...shown } = message;
       return reply.code(201).header('location', `/api/messages/${message.messageId}`).send(shown);
     },
@@ -136,12 +143,14 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
     },
     async (request, reply) => {
       const message = await ownMessage(request.params.messageId, request.user);
-      if (!(await messages.delete(message))) throw problems.notFound(`No message ${request.params.messageId}`);
+      // Announced first, so a failed deletion is completed by the client's retry (the topics
+      // service counts a deletion once however often it hears of it).
       await events.publish('message.deleted', {
         topicId: message.topicId,
         messageId: message.messageId,
         deletedAt: new Date().toISOString(),
       });
+      if (!(await messages.delete(message))) throw problems.notFound(`No message ${request.params.messageId}`);
       return reply.code(204).send(null);
     },
   );

@@ -26,6 +26,8 @@ export interface TableDefinition {
   readonly sortKey?: KeyAttribute;
   readonly globalIndexes: readonly IndexDefinition[];
   readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  /** a Number attribute (epoch seconds) after which DynamoDB's TTL removes the item */
+  readonly timeToLiveAttribute?: string;
 }
 
 export interface QueueDefinition {
@@ -85,6 +87,8 @@ export const tables = [
         sortKey: { name: 'lastActivityAt', type: 'S' },
       },
     ],
+    // the markers that make message counting idempotent expire once no redelivery can come
+    timeToLiveAttribute: 'expiresAt',
   },
   {
     id: 'messagesTable',

@@ -51,7 +51,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
           },
           { additionalProperties: false },
         ),
-        response: { 201: TopicSchema, ...problemResponses(400, 401, 413, 415, 429) },
+        response: { 201: TopicSchema, ...problemResponses(400, 401, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -65,13 +65,20 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
         messageCount: 0,
       };
       await topics.create(topic);
-      await events.publish('topic.created', {
-        topicId: topic.topicId,
-        authorId: topic.authorId,
-        authorName: request.user.name,
-        createdAt: now,
-        ...(request.body.body ? { firstMessage: { messageId: newId(), body: request.body.body } } : {}),
-      });
+      try {
+        await events.publish('topic.created', {
+          topicId: topic.topicId,
+          authorId: topic.authorId,
+          authorName: request.user.name,
+          createdAt: now,
+          ...(request.body.body ? { firstMessage: { messageId: newId(), body: request.body.body } } : {}),
+        });
+      } catch (error) {
+        // Unannounced, the topic could never take messages: take it back and let the client retry.
+        request.log.error({ err: error, topicId: topic.topicId }, 'topic.created not published; topic withdrawn');
+        await topics.delete(topic.topicId);
+        throw problems.unavailable('The topic could not be created just now; try again');
+      }
       request.log.info({ topicId: topic.topicId }, 'topic created');
       return reply.code(201).header('location', `/api/topics/${topic.topicId}`).send(topic);
     },
@@ -142,8 +149,10 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
     },
     async (request, reply) => {
       await ownTopic(request.params.topicId, request.user.sub);
-      if (!(await topics.delete(request.params.topicId))) throw problems.notFound(`No topic ${request.params.topicId}`);
+      // Announced first: if the deletion then fails, the client's retry announces again (consumers
+      // are idempotent) and deletes; the other order could leave a deleted topic whose messages live.
       await events.publish('topic.deleted', { topicId: request.params.topicId, deletedAt: new Date().toISOString() });
+      if (!(await topics.delete(request.params.topicId))) throw problems.notFound(`No topic ${request.params.topicId}`);
       request.log.info({ topicId: request.params.topicId }, 'topic deleted');
       return reply.code(204).send(null);
     },
