@@ -8,7 +8,7 @@
  * parameter the pipeline writes (see README, "Deploy to AWS"). CDK never names a tag itself, so a
  * later `cdk deploy` can only ever deploy what the pipeline last deployed.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -113,6 +113,11 @@ export class ServicesStack extends Stack {
       if (service.kind === 'api') this.addApiService(service);
       else this.addWorkerService(service);
     }
+
+    new CfnOutput(this, 'Url', {
+      value: settings.domainName ? `https://${settings.domainName}` : `http://${this.loadBalancer.loadBalancerDnsName}`,
+    });
+    new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
   }
 
   private taskDefinition(service: ServiceDefinition, stopTimeout: Duration, healthCheck?: ecs.HealthCheck) {
