@@ -5,8 +5,10 @@
  * action. `npm run buildspec -w infra` writes it to /buildspec.yml; a test fails when the
  * committed file differs from what the catalogue gives.
  *
- * The build project supplies REPOSITORY_PREFIX (`<registry>/<prefix>`) and REGISTRY; the build
- * action supplies IMAGE_TAG (the source commit id).
+ * The build project supplies REGISTRY (`<account>.dkr.ecr.<region>.amazonaws.com`) and
+ * REPOSITORY_NAMESPACE (the deployment prefix); the build action supplies IMAGE_TAG (the source
+ * commit id). An image whose tag is already in its repository is not rebuilt: tags are immutable,
+ * and a retried execution, or the first pipeline run on the commit pushed by hand, must not fail.
  */
 import { stringify } from 'yaml';
 import { type Catalogue, deployedServices, type ServiceDefinition } from './catalogue.ts';
@@ -17,8 +19,12 @@ export function imageDefinitionsFile(service: { readonly name: string }): string
   return `imagedefinitions-${service.name}.json`;
 }
 
+function repository(service: ServiceDefinition): string {
+  return `$REPOSITORY_NAMESPACE/${service.name}`;
+}
+
 function imageUri(service: ServiceDefinition): string {
-  return `$REPOSITORY_PREFIX/${service.name}:$IMAGE_TAG`;
+  return `$REGISTRY/${repository(service)}:$IMAGE_TAG`;
 }
 
 export function buildspec(catalogue: Catalogue): Record<string, unknown> {
@@ -37,14 +43,19 @@ export function buildspec(catalogue: Catalogue): Record<string, unknown> {
       build: {
         'on-failure': 'ABORT',
         commands: services.flatMap((service) => [
-          `docker build -f Dockerfile.base --build-arg SERVICE=${service.workspace} -t "${imageUri(service)}" .`,
-          `docker push "${imageUri(service)}"`,
+          `if aws ecr describe-images --repository-name "${repository(service)}" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then echo "${service.name}:$IMAGE_TAG is already pushed"; else docker build -f Dockerfile.base --build-arg SERVICE=${service.workspace} -t "${imageUri(service)}" . && docker push "${imageUri(service)}"; fi`,
           `printf '[{"name":"%s","imageUri":"%s"}]' ${service.name} "${imageUri(service)}" > ${imageDefinitionsFile(service)}`,
         ]),
       },
     },
     artifacts: { files: services.map((service) => imageDefinitionsFile(service)) },
   };
+}
+
+/** The build's shell commands in order: what a first image push by hand runs (see README). */
+export function buildCommands(catalogue: Catalogue): string[] {
+  const phases = buildspec(catalogue).phases as Record<string, { commands: string[] }>;
+  return [...(phases.pre_build?.commands ?? []), ...(phases.build?.commands ?? [])];
 }
 
 export function renderBuildspec(catalogue: Catalogue): string {

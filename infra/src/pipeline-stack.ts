@@ -7,7 +7,7 @@
  * deploy time, so `cdk deploy` never rolls a service back to an older or placeholder image.
  * A failed execution notifies an SNS topic.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
@@ -70,12 +70,15 @@ export class PipelineStack extends Stack {
       },
       environmentVariables: {
         REGISTRY: { value: registry },
-        REPOSITORY_PREFIX: { value: `${registry}/${settings.prefix}` },
+        REPOSITORY_NAMESPACE: { value: settings.prefix },
       },
       timeout: Duration.minutes(30),
       logging: { cloudWatch: { logGroup: buildLogs } },
     });
-    for (const repository of repositories.values()) repository.grantPullPush(build);
+    for (const repository of repositories.values()) {
+      repository.grantPullPush(build);
+      repository.grant(build, 'ecr:DescribeImages');
+    }
 
     const parameterName = imageTagParameterName(settings);
     const record = new codebuild.PipelineProject(this, 'RecordImageTag', {
@@ -170,6 +173,13 @@ export class PipelineStack extends Stack {
     });
     this.pipeline.notifyOn('failures', this.notifications, {
       events: [codepipeline.PipelineNotificationEvents.PIPELINE_EXECUTION_FAILED],
+    });
+
+    new CfnOutput(this, 'PipelineName', { value: this.pipeline.pipelineName });
+    new CfnOutput(this, 'NotificationsTopic', { value: this.notifications.topicArn });
+    new CfnOutput(this, 'ConnectionArn', {
+      value: connectionArn,
+      description: 'Complete this connection once in the console (Developer Tools → Settings → Connections)',
     });
   }
 }

@@ -8,7 +8,7 @@
  * parameter the pipeline writes (see README, "Deploy to AWS"). CDK never names a tag itself, so a
  * later `cdk deploy` can only ever deploy what the pipeline last deployed.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -98,10 +98,16 @@ export class ServicesStack extends Stack {
       });
       this.jwksUrl = `http://${this.loadBalancer.loadBalancerDnsName}${jwksPath}`;
     }
+    this.issuer = tokenIssuer(catalogue);
+    if (settings.egress === 'endpoints' && this.issuer) {
+      // Without internet egress a task cannot reach the public ALB's addresses, so verifiers
+      // fetch the JWKS from the issuer directly, by its private DNS name.
+      const namespace = this.cluster.addDefaultCloudMapNamespace({ name: `${settings.prefix}.internal`, vpc });
+      this.jwksUrl = `http://${this.issuer.name}.${namespace.namespaceName}:${this.issuer.containerPort}${jwksPath}`;
+    }
 
     this.imageTag = ssm.StringParameter.valueForStringParameter(this, imageTagParameterName(settings));
     this.signingKey = secretsmanager.Secret.fromSecretNameV2(this, 'SigningKey', `${settings.prefix}/jwt-private-key`);
-    this.issuer = tokenIssuer(catalogue);
 
     for (const route of catalogue.routes) {
       const target = catalogue.services.find((service) => service.name === route.service);
@@ -113,6 +119,19 @@ export class ServicesStack extends Stack {
       if (service.kind === 'api') this.addApiService(service);
       else this.addWorkerService(service);
     }
+    const issuerService = this.issuer && this.services.get(this.issuer.name);
+    if (settings.egress === 'endpoints' && this.issuer && issuerService) {
+      for (const verifier of deployedServices(catalogue).filter((service) => service.verifiesTokens)) {
+        const verifierService = this.services.get(verifier.name);
+        if (!verifierService) continue;
+        issuerService.connections.allowFrom(verifierService, ec2.Port.tcp(this.issuer.containerPort), 'JWKS');
+      }
+    }
+
+    new CfnOutput(this, 'Url', {
+      value: settings.domainName ? `https://${settings.domainName}` : `http://${this.loadBalancer.loadBalancerDnsName}`,
+    });
+    new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
   }
 
   private taskDefinition(service: ServiceDefinition, stopTimeout: Duration, healthCheck?: ecs.HealthCheck) {
@@ -224,8 +243,10 @@ export class ServicesStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    const discoverable = this.props.settings.egress === 'endpoints' && service.name === this.issuer?.name;
     const fargate = new ecs.FargateService(this, `${service.name}-service`, {
       ...this.serviceProps(service, taskDefinition),
+      cloudMapOptions: discoverable ? { name: service.name, dnsTtl: Duration.seconds(10) } : undefined,
       healthCheckGracePeriod: Duration.seconds(60),
       deploymentAlarms: {
         alarmNames: [serverErrors.alarmName],

@@ -314,6 +314,21 @@ describe('context choices', () => {
     endpoints.resourceCountIs('AWS::EC2::NatGateway', 0);
     endpoints.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 6);
     endpoints.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 2);
+    // Verifiers reach the token issuer's JWKS by private DNS: the public ALB is out of reach.
+    const withVerifier = synthesize({ catalogue: catalogueWithWorker(), context: { egress: 'endpoints' } });
+    withVerifier.templates.services.resourceCountIs('AWS::ServiceDiscovery::PrivateDnsNamespace', 1);
+    withVerifier.templates.services.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            {
+              Name: 'JWKS_URL',
+              Value: Match.stringLikeRegexp('^http://[a-z-]+\\.agora\\.internal:\\d+/\\.well-known/jwks\\.json$'),
+            },
+          ]),
+        }),
+      ],
+    });
     const nat = synthesize({ context: { natGateways: 2 } }).templates.network;
     nat.resourceCountIs('AWS::EC2::NatGateway', 2);
     nat.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 0);
