@@ -53,11 +53,34 @@ function runImageCommand(app: string, env: Record<string, string>) {
     cwd: app,
     env: { ...env, PATH: path },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: whatever the command leaves behind can be killed with it.
+    detached: true,
   });
   const output: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  return { child, output };
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const killGroup = () => {
+    try {
+      process.kill(-(child.pid as number), 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
+  /** Waits for the command to end by itself (at most `ms`), then kills anything left in its group. */
+  async function ended(ms: number) {
+    const timer = setTimeout(killGroup, ms);
+    const [code, signal] = await exited;
+    clearTimeout(timer);
+    killGroup();
+    return { code, signal };
+  }
+  /** SIGTERM as `docker stop` sends it; a clean stop is exit status 0 with nothing left running. */
+  async function stop() {
+    child.kill('SIGTERM');
+    return ended(10_000);
+  }
+  return { child, output, ended, stop };
 }
 
 async function answers(url: string, child: ChildProcess, output: string[]): Promise<number> {
@@ -89,7 +112,7 @@ describe("each image's start command, outside Docker", () => {
       const app = join(work, service.name);
       await assembleImageTree(deps, workspace, app);
       const port = await freePort();
-      const { child, output } = runImageCommand(app, {
+      const { child, output, stop } = runImageCommand(app, {
         ...stageEnvironment(runtime, args),
         ...launcherEnvironment(service),
         PORT: String(port),
@@ -99,10 +122,7 @@ describe("each image's start command, outside Docker", () => {
         const probe = service.kind === 'gateway' ? '/health' : '/ready';
         assert.equal(await answers(`http://127.0.0.1:${port}${probe}`, child, output), 200);
       } finally {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        const [code, signal] = await exited;
-        assert.deepEqual({ code, signal }, { code: 0, signal: null }, output.join('').slice(-1500));
+        assert.deepEqual(await stop(), { code: 0, signal: null }, output.join('').slice(-1500));
       }
     });
   }
@@ -112,7 +132,7 @@ describe("each image's start command, outside Docker", () => {
     const app = join(work, 'bootstrap');
     await assembleImageTree(deps, args.WORKSPACE ?? '', app);
     const envDir = join(work, 'env');
-    const { child, output } = runImageCommand(app, {
+    const { output, ended } = runImageCommand(app, {
       ...stageEnvironment(runtime, args),
       AWS_ENDPOINT_URL: system?.endpoint ?? '',
       AWS_REGION: 'us-east-1',
@@ -121,7 +141,7 @@ describe("each image's start command, outside Docker", () => {
       AGORA_PREFIX: uniquePrefix('boot'),
       AGORA_ENV_DIR: envDir,
     });
-    const [code] = await once(child, 'exit');
+    const { code } = await ended(60_000);
     assert.equal(code, 0, output.join(''));
     for (const service of services) {
       const env = parseEnv(await readFile(join(envDir, service.name, 'service.env'), 'utf8'));

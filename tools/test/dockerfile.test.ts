@@ -87,6 +87,22 @@ describe('Dockerfile.base: the final stage', () => {
   });
 });
 
+describe('Dockerfile.base: every stage', () => {
+  test('declares each build argument it uses (an ARG does not outlive its stage)', () => {
+    for (const stage of dockerfile.stages) {
+      const declared = new Set<string>();
+      for (const instruction of stage.instructions) {
+        if (instruction.keyword === 'ARG') declared.add(instruction.args.split('=')[0]?.trim() ?? '');
+        for (const match of instruction.args.matchAll(/\$\{?(WORKSPACE|ENTRY|PORT)\b/g)) {
+          const used = match[1] as string;
+          if (instruction.keyword === 'HEALTHCHECK' || instruction.keyword === 'CMD') continue;
+          assert.ok(declared.has(used), `line ${instruction.line}: ${used} is used before this stage declares it`);
+        }
+      }
+    }
+  });
+});
+
 describe("each image's contents", () => {
   test('a service image holds its workspace and the shared package, without dev dependencies', () => {
     const devOnly = Object.keys(rootManifest.devDependencies).map((name) => `node_modules/${name}`);
