@@ -75,10 +75,13 @@ function runImageCommand(app: string, env: Record<string, string>) {
     killGroup();
     return { code, signal };
   }
-  /** SIGTERM as `docker stop` sends it; a clean stop is exit status 0 with nothing left running. */
+  /**
+   * SIGTERM as `docker stop` sends it; a clean stop is exit status 0 with nothing left running,
+   * within compose's stop_grace_period (30 s: a worker lets its pending 20 s long poll end).
+   */
   async function stop() {
     child.kill('SIGTERM');
-    return ended(10_000);
+    return ended(30_000);
   }
   return { child, output, ended, stop };
 }
