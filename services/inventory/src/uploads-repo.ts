@@ -114,8 +114,11 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
     async claim(
       uploadId: string,
       lease: { owner: string; messageId: string; leaseMs: number; now?: number },
+      /** recorded when no upload has this id yet (a file dropped straight into the bucket) */
+      initial: Omit<Upload, 'uploadId' | 'status'>,
     ): Promise<ClaimOutcome> {
       const now = lease.now ?? Date.now();
+      const defaults = Object.entries(initial).filter(([, value]) => value !== undefined);
       try {
         const { Attributes } = await documents.send(
           new UpdateCommand({
@@ -123,12 +126,18 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
             Key: { uploadId },
             UpdateExpression:
               'SET #status = :processing, leaseOwner = :owner, leaseUntil = :until, leaseMessageId = :message, ' +
-              'startedAt = if_not_exists(startedAt, :startedAt) ADD attempts :one',
+              'startedAt = if_not_exists(startedAt, :startedAt), ' +
+              defaults.map((_, index) => `#d${index} = if_not_exists(#d${index}, :d${index})`).join(', ') +
+              ' ADD attempts :one',
             ConditionExpression:
-              'attribute_exists(uploadId) AND #status IN (:received, :processing) AND ' +
-              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeNames: { '#status': 'status' },
+              'attribute_not_exists(uploadId) OR (#status IN (:received, :processing) AND ' +
+              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner))',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              ...Object.fromEntries(defaults.map(([name], index) => [`#d${index}`, name])),
+            },
             ExpressionAttributeValues: {
+              ...Object.fromEntries(defaults.map(([, value], index) => [`:d${index}`, value])),
               ':processing': 'processing',
               ':received': 'received',
               ':owner': lease.owner,
