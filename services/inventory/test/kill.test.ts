@@ -10,15 +10,7 @@ import { after, test } from 'node:test';
 import { emulatorCredentials } from '@agora/tools/emulator';
 import { repoRoot } from '@agora/tools/paths';
 import type { TestDeployment } from '@agora/tools/testing';
-import {
-  dropFile,
-  finishedUpload,
-  inventoryDeployment,
-  startWorker,
-  stock,
-  uploads,
-  waitFor,
-} from './worker-harness.ts';
+import { dropFile, finishedUpload, inventoryDeployment, startWorker, stock, uploads } from './worker-harness.ts';
 
 const rows = 50_000;
 
