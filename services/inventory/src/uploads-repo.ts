@@ -13,6 +13,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { defaultBackoff, jitteredDelay, sleep } from './retry.ts';
 
 export type UploadStatus = 'received' | 'processing' | 'done' | 'failed';
 
@@ -260,7 +261,9 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
         let pending: unknown[] = stores.slice(at, at + 25).map((store) => ({
           PutRequest: { Item: { uploadId: `store#${store}`, storeList, store } },
         }));
-        while (pending.length > 0) {
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt >= defaultBackoff.maxAttempts) throw new Error(`${pending.length} stores left unrecorded`);
+          if (attempt > 0) await sleep(jitteredDelay(attempt, defaultBackoff));
           const { UnprocessedItems } = await documents.send(
             new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
           );
