@@ -55,8 +55,7 @@ export interface UploadResult {
 export type ClaimOutcome =
   | { readonly outcome: 'claimed'; readonly upload: Upload }
   | { readonly outcome: 'finished'; readonly upload: Upload }
-  | { readonly outcome: 'busy'; readonly leaseMessageId?: string; readonly leaseUntil: number }
-  | { readonly outcome: 'missing' };
+  | { readonly outcome: 'busy'; readonly leaseMessageId?: string; readonly leaseUntil: number };
 
 const bookkeeping = ['leaseOwner', 'leaseUntil', 'leaseMessageId'];
 const storeList = 'store';
@@ -158,12 +157,13 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }),
       );
-      if (!Item) return { outcome: 'missing' };
-      if (Item.status === 'done' || Item.status === 'failed') return { outcome: 'finished', upload: toUpload(Item) };
+      if (Item && (Item.status === 'done' || Item.status === 'failed')) {
+        return { outcome: 'finished', upload: toUpload(Item) };
+      }
       return {
         outcome: 'busy',
-        leaseUntil: Number(Item.leaseUntil ?? 0),
-        ...(Item.leaseMessageId ? { leaseMessageId: Item.leaseMessageId as string } : {}),
+        leaseUntil: Number(Item?.leaseUntil ?? 0),
+        ...(Item?.leaseMessageId ? { leaseMessageId: Item.leaseMessageId as string } : {}),
       };
     },
 

@@ -94,7 +94,6 @@ export async function processObject(
     },
   );
   if (claim.outcome === 'finished') return { outcome: 'finished-before', uploadId };
-  if (claim.outcome === 'missing') throw new Error(`Upload ${uploadId} vanished while being claimed`);
   if (claim.outcome === 'busy') {
     // Another message for the same file (moto's second multipart event, an S3 duplicate) while a
     // worker holds it: that worker's own message stays in the queue until the file is done.
