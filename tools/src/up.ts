@@ -3,6 +3,7 @@
  * GATEWAY_PORT changes the gateway's port (8080 by default).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { ensureDashboardBuilt } from '@agora/dashboard/build';
 import { startSystem } from './launcher.ts';
 import { stateDir } from './paths.ts';
 
@@ -24,6 +25,9 @@ function printLog(name: string, line: string) {
   const label = tty ? `${assigned.get(name)}${name.padEnd(10)}\x1b[0m` : name.padEnd(10);
   process.stdout.write(`${label} ${text}\n`);
 }
+
+// The inventory service serves the dashboard page at /: build it when its sources changed.
+await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
 
 const system = await startSystem({
   gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
