@@ -8,3 +8,4 @@ export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './problem.ts';
 export * from './schemas.ts';
+export * from './table-stream.ts';
