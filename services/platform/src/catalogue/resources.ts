@@ -113,6 +113,13 @@ export const tables = [
         partitionKey: { name: 'item', type: 'S' },
         sortKey: { name: 'store', type: 'S' },
       },
+      {
+        // Sparse: only items at zero carry `outOfStockStore` (= store), so a store's out-of-stock
+        // items are one Query with real pagination, not a filtered scan of the whole store.
+        name: 'outOfStock',
+        partitionKey: { name: 'outOfStockStore', type: 'S' },
+        sortKey: { name: 'item', type: 'S' },
+      },
     ],
     stream: 'NEW_AND_OLD_IMAGES',
   },
@@ -121,7 +128,15 @@ export const tables = [
     name: 'uploads',
     env: 'UPLOADS_TABLE',
     partitionKey: { name: 'uploadId', type: 'S' },
-    globalIndexes: [],
+    globalIndexes: [
+      {
+        // Sparse: one `store#<name>` item per store that ever loaded a file carries `storeList`,
+        // so the stores are listed by name without scanning the inventory.
+        name: 'storesByName',
+        partitionKey: { name: 'storeList', type: 'S' },
+        sortKey: { name: 'store', type: 'S' },
+      },
+    ],
   },
 ] as const satisfies readonly TableDefinition[];
 

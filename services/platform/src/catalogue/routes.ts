@@ -18,6 +18,11 @@ export const routes = [
     service: 'users',
     pathPatterns: ['/api/users', '/api/users/*', '/api/auth/*', '/.well-known/jwks.json'],
   },
+  {
+    priority: 40,
+    service: 'inventory',
+    pathPatterns: ['/api/inventory', '/api/inventory/*'],
+  },
 ] as const satisfies readonly RouteRule[];
 
 /** Rules sorted as the ALB evaluates them: lowest priority number first. */

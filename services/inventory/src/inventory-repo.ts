@@ -1,0 +1,210 @@
+/**
+ * The inventory table: one item per (store, item). The only module that knows its keys and
+ * expressions. Besides the stock itself, each item remembers which upload wrote it last
+ * (`uploadId`), the count before that upload (`previousCount`) and whether that upload's alert
+ * went out (`alertedBy`): that is what lets a file be loaded again, after a crash or a duplicate
+ * delivery, with the same outcome as one clean load.
+ */
+
+import { decodeCursor, encodeCursor } from '@agora/platform';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff, jitteredDelay, sleep } from './retry.ts';
+
+export interface StockKey {
+  readonly store: string;
+  readonly item: string;
+}
+
+export interface StockItem extends StockKey {
+  readonly count: number;
+  readonly updatedAt: string;
+  /** the upload that set this count */
+  readonly uploadId: string;
+}
+
+/** What the loader reads and writes: the stock plus its bookkeeping. */
+export interface StoredStockItem extends StockItem {
+  /** the count before `uploadId` changed it (absent: the item did not exist) */
+  readonly previousCount?: number;
+  /** set to `uploadId` once the alert for that upload's change was published */
+  readonly alertedBy?: string;
+}
+
+export function stockKey(key: StockKey): string {
+  // NUL never occurs in a store or item (the CSV reader refuses binary).
+  return `${key.store}\u0000${key.item}`;
+}
+
+const batchGetLimit = 100;
+const batchWriteLimit = 25;
+const outOfStockIndex = 'outOfStock';
+const byItemIndex = 'byItem';
+
+function toStockItem(item: Record<string, unknown>): StockItem {
+  return {
+    store: item.store as string,
+    item: item.item as string,
+    count: item.count as number,
+    updatedAt: item.updatedAt as string,
+    uploadId: item.uploadId as string,
+  };
+}
+
+export interface InventoryRepoOptions {
+  readonly backoff?: Backoff;
+  /** BatchWriteItem requests in flight at once */
+  readonly writeConcurrency?: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor?: string;
+}
+
+export function createInventoryRepo(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  options: InventoryRepoOptions = {},
+) {
+  const backoff = options.backoff ?? defaultBackoff;
+  const writeConcurrency = options.writeConcurrency ?? 4;
+
+  async function getBatch(keys: readonly StockKey[], found: Map<string, StoredStockItem>): Promise<void> {
+    let request: Record<string, unknown>[] = keys.map(({ store, item }) => ({ store, item }));
+    for (let attempt = 0; request.length > 0; attempt++) {
+      if (attempt >= backoff.maxAttempts) throw new Error(`BatchGetItem left ${request.length} keys unprocessed`);
+      if (attempt > 0) await sleep(jitteredDelay(attempt, backoff));
+      const { Responses, UnprocessedKeys } = await documents.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: request,
+              ConsistentRead: true,
+              ProjectionExpression: '#store, #item, #count, uploadId, previousCount, alertedBy, updatedAt',
+              ExpressionAttributeNames: { '#store': 'store', '#item': 'item', '#count': 'count' },
+            },
+          },
+        }),
+      );
+      for (const stored of Responses?.[tableName] ?? []) {
+        found.set(stockKey(stored as StockKey), stored as StoredStockItem);
+      }
+      request = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
+
+  async function writeBatch(items: readonly StoredStockItem[]): Promise<number> {
+    let requests = 0;
+    let pending: unknown[] = items.map((item) => ({
+      PutRequest: { Item: { ...item, ...(item.count === 0 ? { outOfStockStore: item.store } : {}) } },
+    }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= backoff.maxAttempts) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
+      if (attempt > 0) await sleep(jitteredDelay(attempt, backoff));
+      requests += 1;
+      const { UnprocessedItems } = await documents.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
+      );
+      pending = UnprocessedItems?.[tableName] ?? [];
+    }
+    return requests;
+  }
+
+  return {
+    /** The stored items for these keys (absent keys are absent from the map). */
+    async getMany(keys: readonly StockKey[]): Promise<Map<string, StoredStockItem>> {
+      const found = new Map<string, StoredStockItem>();
+      const batches: StockKey[][] = [];
+      for (let at = 0; at < keys.length; at += batchGetLimit) batches.push(keys.slice(at, at + batchGetLimit));
+      await Promise.all(batches.map((batch) => getBatch(batch, found)));
+      return found;
+    },
+
+    /**
+     * Writes items 25 per BatchWriteItem, a few requests in flight, retrying UnprocessedItems
+     * with backoff and jitter. Keys must be distinct. Returns the number of requests sent.
+     */
+    async putMany(items: readonly StoredStockItem[]): Promise<number> {
+      const batches: StoredStockItem[][] = [];
+      for (let at = 0; at < items.length; at += batchWriteLimit) batches.push(items.slice(at, at + batchWriteLimit));
+      let requests = 0;
+      for (let at = 0; at < batches.length; at += writeConcurrency) {
+        const sent = await Promise.all(batches.slice(at, at + writeConcurrency).map(writeBatch));
+        requests += sent.reduce((sum, count) => sum + count, 0);
+      }
+      return requests;
+    },
+
+    /** Records that `uploadId`'s alert for this item went out (unless a newer upload has since written it). */
+    async markAlerted(key: StockKey, uploadId: string): Promise<void> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { store: key.store, item: key.item },
+            UpdateExpression: 'SET alertedBy = :upload',
+            ConditionExpression: 'uploadId = :upload',
+            ExpressionAttributeValues: { ':upload': uploadId },
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    },
+
+    /** A store's items by name; with `outOfStockOnly`, only those at zero (from the sparse index). */
+    async listStoreItems(
+      store: string,
+      query: { limit: number; cursor?: string | undefined; outOfStockOnly?: boolean | undefined },
+    ): Promise<Page<StockItem>> {
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...(query.outOfStockOnly
+            ? {
+                IndexName: outOfStockIndex,
+                KeyConditionExpression: 'outOfStockStore = :store',
+                ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item', 'outOfStockStore']),
+              }
+            : {
+                KeyConditionExpression: '#store = :store',
+                ExpressionAttributeNames: { '#store': 'store' },
+                ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item']),
+              }),
+          ExpressionAttributeValues: { ':store': store },
+          Limit: query.limit,
+        }),
+      );
+      const nextCursor = encodeCursor(LastEvaluatedKey);
+      return { items: Items.map(toStockItem), ...(nextCursor ? { nextCursor } : {}) };
+    },
+
+    /** One item in every store that has it, by store name. */
+    async listItemAcrossStores(
+      item: string,
+      query: { limit: number; cursor?: string | undefined },
+    ): Promise<Page<StockItem>> {
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byItemIndex,
+          KeyConditionExpression: '#item = :item',
+          ExpressionAttributeNames: { '#item': 'item' },
+          ExpressionAttributeValues: { ':item': item },
+          ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item']),
+          Limit: query.limit,
+        }),
+      );
+      const nextCursor = encodeCursor(LastEvaluatedKey);
+      return { items: Items.map(toStockItem), ...(nextCursor ? { nextCursor } : {}) };
+    },
+  };
+}
+
+export type InventoryRepo = ReturnType<typeof createInventoryRepo>;

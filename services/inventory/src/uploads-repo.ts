@@ -1,0 +1,280 @@
+/**
+ * The uploads table: one item per uploaded file (`uploadId`), which is also the file's
+ * processing lease, so that one worker at a time loads a file and a finished file is never
+ * loaded again; and one `store#<name>` item per store, listed through a sparse index.
+ */
+
+import { decodeCursor, encodeCursor } from '@agora/platform';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+
+export type UploadStatus = 'received' | 'processing' | 'done' | 'failed';
+
+export interface RejectedLine {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface Upload {
+  readonly uploadId: string;
+  readonly status: UploadStatus;
+  /** `api`: through POST /api/inventory/uploads; `bucket`: dropped straight into the bucket */
+  readonly source: 'api' | 'bucket';
+  readonly bucket: string;
+  readonly s3Key: string;
+  readonly fileName?: string;
+  readonly uploadedBy?: string;
+  readonly size?: number;
+  readonly eTag?: string;
+  /** the store, when the file held exactly one */
+  readonly store?: string;
+  readonly rowsAccepted?: number;
+  readonly rowsRejected?: number;
+  readonly rejectedRows?: RejectedLine[];
+  readonly failureReason?: string;
+  readonly receivedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  readonly attempts?: number;
+}
+
+export interface UploadResult {
+  readonly rowsAccepted: number;
+  readonly rowsRejected: number;
+  readonly rejectedRows: readonly RejectedLine[];
+  readonly store?: string | undefined;
+}
+
+export type ClaimOutcome =
+  | { readonly outcome: 'claimed'; readonly upload: Upload }
+  | { readonly outcome: 'finished'; readonly upload: Upload }
+  | { readonly outcome: 'busy'; readonly leaseMessageId?: string; readonly leaseUntil: number }
+  | { readonly outcome: 'missing' };
+
+const bookkeeping = ['leaseOwner', 'leaseUntil', 'leaseMessageId'];
+const storeList = 'store';
+const storesIndex = 'storesByName';
+
+function toUpload(item: Record<string, unknown>): Upload {
+  const upload = { ...item };
+  for (const name of bookkeeping) delete upload[name];
+  return upload as unknown as Upload;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as Error).name === 'ConditionalCheckFailedException';
+}
+
+export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: string) {
+  return {
+    /** Records a new upload; false when one with this id exists already. */
+    async create(upload: Upload): Promise<boolean> {
+      try {
+        await documents.send(
+          new PutCommand({ TableName: tableName, Item: upload, ConditionExpression: 'attribute_not_exists(uploadId)' }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async find(uploadId: string): Promise<Upload | undefined> {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }),
+      );
+      return Item && Item.storeList === undefined ? toUpload(Item) : undefined;
+    },
+
+    /** Once the object is in S3 (API uploads): its size and ETag. */
+    async recordObject(uploadId: string, object: { size: number; eTag?: string | undefined }): Promise<void> {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression: object.eTag ? 'SET #size = :size, eTag = :eTag' : 'SET #size = :size',
+          ExpressionAttributeNames: { '#size': 'size' },
+          ExpressionAttributeValues: { ':size': object.size, ...(object.eTag ? { ':eTag': object.eTag } : {}) },
+        }),
+      );
+    },
+
+    /**
+     * Takes the upload's lease for `leaseMs` unless it is finished or another worker holds a live
+     * lease. The lease names the SQS message it was taken for, so a duplicate event for the same
+     * file can be told apart from that same message coming back.
+     */
+    async claim(
+      uploadId: string,
+      lease: { owner: string; messageId: string; leaseMs: number; now?: number },
+    ): Promise<ClaimOutcome> {
+      const now = lease.now ?? Date.now();
+      try {
+        const { Attributes } = await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { uploadId },
+            UpdateExpression:
+              'SET #status = :processing, leaseOwner = :owner, leaseUntil = :until, leaseMessageId = :message, ' +
+              'startedAt = if_not_exists(startedAt, :startedAt) ADD attempts :one',
+            ConditionExpression:
+              'attribute_exists(uploadId) AND #status IN (:received, :processing) AND ' +
+              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':processing': 'processing',
+              ':received': 'received',
+              ':owner': lease.owner,
+              ':until': now + lease.leaseMs,
+              ':message': lease.messageId,
+              ':startedAt': new Date(now).toISOString(),
+              ':now': now,
+              ':one': 1,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { outcome: 'claimed', upload: toUpload(Attributes ?? {}) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }),
+      );
+      if (!Item) return { outcome: 'missing' };
+      if (Item.status === 'done' || Item.status === 'failed') return { outcome: 'finished', upload: toUpload(Item) };
+      return {
+        outcome: 'busy',
+        leaseUntil: Number(Item.leaseUntil ?? 0),
+        ...(Item.leaseMessageId ? { leaseMessageId: Item.leaseMessageId as string } : {}),
+      };
+    },
+
+    /** Extends the lease; false when it is no longer ours (we stalled and another worker took over). */
+    async extendLease(uploadId: string, owner: string, leaseMs: number): Promise<boolean> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { uploadId },
+            UpdateExpression: 'SET leaseUntil = :until',
+            ConditionExpression: 'leaseOwner = :owner AND #status = :processing',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':until': Date.now() + leaseMs, ':owner': owner, ':processing': 'processing' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    /** Gives the lease up so the next delivery can take the file at once. */
+    async releaseLease(uploadId: string, owner: string): Promise<void> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { uploadId },
+            UpdateExpression: 'SET leaseUntil = :zero',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    /** Marks the upload done with its counts (only the lease holder can). */
+    async finish(uploadId: string, owner: string, result: UploadResult): Promise<void> {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression:
+            'SET #status = :done, rowsAccepted = :accepted, rowsRejected = :rejected, rejectedRows = :rows, ' +
+            'finishedAt = :now' +
+            (result.store ? ', #store = :store' : '') +
+            ' REMOVE leaseOwner, leaseUntil, leaseMessageId',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', ...(result.store ? { '#store': 'store' } : {}) },
+          ExpressionAttributeValues: {
+            ':done': 'done',
+            ':accepted': result.rowsAccepted,
+            ':rejected': result.rowsRejected,
+            ':rows': result.rejectedRows,
+            ':now': new Date().toISOString(),
+            ':owner': owner,
+            ...(result.store ? { ':store': result.store } : {}),
+          },
+        }),
+      );
+    },
+
+    /** Marks the upload failed with a reason; `owner` guards it when a worker holds the lease. */
+    async fail(uploadId: string, reason: string, owner?: string, partial?: UploadResult): Promise<void> {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression:
+            'SET #status = :failed, failureReason = :reason, finishedAt = :now' +
+            (partial ? ', rowsAccepted = :accepted, rowsRejected = :rejected, rejectedRows = :rows' : '') +
+            ' REMOVE leaseOwner, leaseUntil, leaseMessageId',
+          ...(owner ? { ConditionExpression: 'leaseOwner = :owner' } : {}),
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':reason': reason.slice(0, 1000),
+            ':now': new Date().toISOString(),
+            ...(owner ? { ':owner': owner } : {}),
+            ...(partial
+              ? { ':accepted': partial.rowsAccepted, ':rejected': partial.rowsRejected, ':rows': partial.rejectedRows }
+              : {}),
+          },
+        }),
+      );
+    },
+
+    /** Records stores as known (idempotent). */
+    async addStores(stores: readonly string[]): Promise<void> {
+      for (let at = 0; at < stores.length; at += 25) {
+        let pending: unknown[] = stores.slice(at, at + 25).map((store) => ({
+          PutRequest: { Item: { uploadId: `store#${store}`, storeList, store } },
+        }));
+        while (pending.length > 0) {
+          const { UnprocessedItems } = await documents.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
+          );
+          pending = UnprocessedItems?.[tableName] ?? [];
+        }
+      }
+    },
+
+    async listStores(limit: number, cursor?: string): Promise<{ items: string[]; nextCursor?: string }> {
+      const { Items = [], LastEvaluatedKey } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: storesIndex,
+          KeyConditionExpression: 'storeList = :store',
+          ExpressionAttributeValues: { ':store': storeList },
+          ExclusiveStartKey: decodeCursor(cursor, ['uploadId', 'storeList', 'store']),
+          Limit: limit,
+        }),
+      );
+      const nextCursor = encodeCursor(LastEvaluatedKey);
+      return { items: Items.map((item) => item.store as string), ...(nextCursor ? { nextCursor } : {}) };
+    },
+  };
+}
+
+export type UploadsRepo = ReturnType<typeof createUploadsRepo>;
