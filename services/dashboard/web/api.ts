@@ -94,12 +94,20 @@ export const uploadStatus = async (token: string, uploadId: string) =>
     await request<Record<string, unknown>>(`/api/inventory/uploads/${encodeURIComponent(uploadId)}`, { token }),
   );
 
-export async function storeNames(token: string): Promise<string[]> {
-  const body = await request<Record<string, unknown> | unknown[]>('/api/inventory/stores', { token });
-  const entries = Array.isArray(body) ? body : list(body.stores ?? body.items);
-  return entries
-    .map((entry) => (typeof entry === 'string' ? entry : text((entry as Record<string, unknown>).store)))
-    .filter((name): name is string => Boolean(name));
+export async function storeNames(token: string, maxPages = 20): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+    const body = await request<Record<string, unknown>>(`/api/inventory/stores?${query}`, { token });
+    for (const entry of list(body.items ?? body.stores)) {
+      const name = typeof entry === 'string' ? entry : text((entry as Record<string, unknown>).store);
+      if (name) names.push(name);
+    }
+    cursor = text(body.nextCursor);
+    if (!cursor) break;
+  }
+  return names;
 }
 
 export interface StockItem {

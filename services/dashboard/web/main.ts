@@ -444,7 +444,13 @@ function applyStockChange(change: StockItem) {
 }
 
 let pendingDraw = false;
+let feedConnections = 0;
 function applyFeedEvent(event: ServerEvent) {
+  // Following again after a reconnect: reload what the page shows, so nothing missed stays wrong.
+  if (event.event === 'ready') {
+    if (feedConnections++ > 0) void loadStores();
+    return;
+  }
   let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(event.data) as Record<string, unknown>;
