@@ -21,6 +21,8 @@ export interface SystemOptions {
   /** the gateway's port: 8080 for `npm run up`, 0 (any free port) in tests */
   readonly gatewayPort?: number;
   readonly logLevel?: string;
+  /** how many processes of each worker service to start (default: WORKERS from the environment, else 1) */
+  readonly workers?: number;
   /** extra environment for every service (tests tune limits) */
   readonly serviceEnv?: Record<string, string>;
   /** called with each log line of each process, prefixed by its name */
@@ -143,6 +145,22 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       processes.set(service.name, startProcess(service.name, entry, env, urlOf(service.name), options.onLog));
     }
     await Promise.all([...processes.values()].map((running) => waitUntilReady(running, '/ready')));
+
+    // Workers have no API, only a health endpoint on their own port; N of each share one queue.
+    const workerCount = options.workers ?? Number(process.env.WORKERS ?? 1);
+    const startedWorkers: RunningProcess[] = [];
+    for (const service of services.filter((candidate) => candidate.kind === 'worker')) {
+      for (let index = 1; index <= workerCount; index++) {
+        const name = workerCount === 1 ? service.name : `${service.name}-${index}`;
+        const port = await freePort();
+        const env = { ...common, ...resourceEnvironment(service, deployment), PORT: String(port) };
+        const url = `http://127.0.0.1:${port}`;
+        const running = startProcess(name, `services/${service.workspace}/${service.entry}`, env, url, options.onLog);
+        processes.set(name, running);
+        startedWorkers.push(running);
+      }
+    }
+    await Promise.all(startedWorkers.map((running) => waitUntilReady(running, '/health')));
 
     const gateway = serviceNamed('gateway');
     const gatewayPort = options.gatewayPort ?? 8080;

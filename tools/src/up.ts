@@ -1,6 +1,7 @@
 /**
  * `npm run up`: the whole system on this machine, no Docker. Ctrl-C stops everything cleanly.
- * GATEWAY_PORT changes the gateway's port (8080 by default).
+ * GATEWAY_PORT changes the gateway's port (8080 by default); WORKERS=N (or `-- --workers=N`) starts
+ * N inventory workers (1 by default).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { ensureDashboardBuilt } from '@agora/dashboard/build';
@@ -29,8 +30,10 @@ function printLog(name: string, line: string) {
 // The inventory service serves the dashboard page at /: build it when its sources changed.
 await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
 
+const workersFlag = process.argv.find((arg) => arg.startsWith('--workers='));
 const system = await startSystem({
   gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
+  ...(workersFlag ? { workers: Number(workersFlag.slice('--workers='.length)) } : {}),
   onLog: printLog,
   onProgress: (message) => process.stdout.write(`agora      ${message}\n`),
 });

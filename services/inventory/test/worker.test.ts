@@ -113,7 +113,7 @@ test('UnprocessedItems (injected on the real emulator) are retried until every r
     (next) => async (args) => {
       const input = args.input as { RequestItems?: Record<string, { PutRequest?: unknown }[]> };
       const [table, items] = Object.entries(input.RequestItems ?? {})[0] ?? [];
-      if (!table || !items || !items[0]?.PutRequest || items.length < 2) return next(args);
+      if (!table || !items?.[0]?.PutRequest || items.length < 2) return next(args);
       const kept = items.slice(0, Math.ceil(items.length / 2));
       const held = items.slice(kept.length);
       heldBack += held.length;

@@ -1,0 +1,143 @@
+/**
+ * /api/inventory/uploads: a CSV file streamed to S3 (never held whole in memory), and its status.
+ * Uploading needs the inventory-manager role. The object carries the upload id in its metadata,
+ * which is how the worker ties the S3 event back to this upload.
+ */
+import { basename } from 'node:path';
+import { bearerAuth, HttpProblem, newId, problemResponses, problems, requireRole } from '@agora/platform';
+import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload as S3Upload } from '@aws-sdk/lib-storage';
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { UploadsRepo } from '../uploads-repo.ts';
+import { uploadIdMetadata } from '../worker/process-object.ts';
+import { UploadSchema } from './schemas.ts';
+
+export const inventoryManagerRole = 'inventory-manager';
+/** Room for the multipart envelope around the file itself. */
+const envelopeBytes = 64 * 1024;
+
+export interface UploadRoutesOptions {
+  readonly uploads: UploadsRepo;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly limitBytes: number;
+}
+
+function tooLarge(limitBytes: number): HttpProblem {
+  return new HttpProblem(413, `The file is larger than the limit of ${limitBytes} bytes`, {
+    type: 'urn:agora:problem:too-large',
+  });
+}
+
+/** A safe last path segment for the object key: no slashes, no control characters. */
+function safeFileName(name: string | undefined): string {
+  const cleaned = basename((name ?? '').replace(/\\/g, '/'))
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
+  return cleaned || 'upload.csv';
+}
+
+export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = async (app, options) => {
+  const { uploads, s3, bucket, limitBytes } = options;
+  await app.register(multipart, {
+    limits: { fileSize: limitBytes, files: 1, fields: 10, parts: 12, fieldSize: 1024 },
+    throwFileSizeLimit: false,
+  });
+
+  app.post(
+    '/api/inventory/uploads',
+    {
+      onRequest: [app.authenticate, requireRole(inventoryManagerRole)],
+      schema: {
+        tags: ['inventory'],
+        summary: 'Upload a stock file (multipart/form-data, one file part: CSV with store,item,count)',
+        security: bearerAuth,
+        response: {
+          202: Type.Object({ uploadId: Type.String(), status: Type.Literal('received'), location: Type.String() }),
+          ...problemResponses(400, 401, 403, 413, 415),
+        },
+      },
+    },
+    async (request, reply) => {
+      const declared = Number(request.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limitBytes + envelopeBytes) throw tooLarge(limitBytes);
+      if (!request.isMultipart()) throw new HttpProblem(415, 'Send the file as multipart/form-data', {});
+      const part = await request.file();
+      if (!part) throw problems.badRequest('The request has no file part');
+
+      const uploadId = newId();
+      const fileName = safeFileName(part.filename);
+      const key = `uploads/${uploadId}/${fileName}`;
+      await uploads.create({
+        uploadId,
+        status: 'received',
+        source: 'api',
+        bucket,
+        s3Key: key,
+        fileName,
+        uploadedBy: request.user.sub,
+        receivedAt: new Date().toISOString(),
+      });
+
+      let truncated = false;
+      part.file.on('limit', () => {
+        truncated = true;
+        part.file.destroy(tooLarge(limitBytes));
+      });
+      const transfer = new S3Upload({
+        client: s3,
+        params: {
+          Bucket: bucket,
+          Key: key,
+          Body: part.file,
+          ContentType: 'text/csv',
+          Metadata: { [uploadIdMetadata]: uploadId },
+        },
+        queueSize: 2,
+        leavePartsOnError: false,
+      });
+      let eTag: string | undefined;
+      try {
+        const done = await transfer.done();
+        eTag = done.ETag?.replaceAll('"', '');
+      } catch (error) {
+        await uploads.fail(uploadId, truncated ? 'The file was larger than the limit' : 'The upload did not complete');
+        if (truncated) throw tooLarge(limitBytes);
+        throw error;
+      }
+      if (truncated || part.file.truncated) {
+        // Too late to stop the object being written: remove it before anyone loads it.
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+        await uploads.fail(uploadId, 'The file was larger than the limit');
+        throw tooLarge(limitBytes);
+      }
+      await uploads.recordObject(uploadId, { size: part.file.bytesRead, eTag });
+      request.log.info({ uploadId, key, bytes: part.file.bytesRead }, 'stock file uploaded');
+      const location = `/api/inventory/uploads/${uploadId}`;
+      return reply.code(202).header('location', location).send({ uploadId, status: 'received', location });
+    },
+  );
+
+  app.get(
+    '/api/inventory/uploads/:uploadId',
+    {
+      onRequest: [app.authenticate, requireRole(inventoryManagerRole)],
+      schema: {
+        tags: ['inventory'],
+        summary: 'An upload’s status: rows accepted and rejected, the first 100 rejected rows, times',
+        security: bearerAuth,
+        params: Type.Object({ uploadId: Type.String({ pattern: '^[0-9a-f-]{36}$' }) }),
+        response: { 200: UploadSchema, ...problemResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const upload = await uploads.find(request.params.uploadId);
+      if (!upload) throw problems.notFound(`No upload ${request.params.uploadId}`);
+      return { ...upload, rejectedRows: upload.rejectedRows ?? [] };
+    },
+  );
+};
