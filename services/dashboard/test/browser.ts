@@ -63,22 +63,3 @@ export async function openBrowser(options: { width?: number; height?: number } =
     },
   };
 }
-
-/**
- * Until the catalogue routes `/` to the inventory service, the browser gets the built page from
- * here while every API request still goes through the real gateway.
- */
-export async function servePageIfNotRouted(context: BrowserContext, origin: string, distDir: string) {
-  const { serviceForPath } = await import('@agora/platform/catalogue');
-  if (serviceForPath('/')) return;
-  const { readFile } = await import('node:fs/promises');
-  await context.route(
-    (url) => url.origin === origin && (url.pathname === '/' || url.pathname.startsWith('/assets/')),
-    async (route) => {
-      const path = new URL(route.request().url()).pathname;
-      const file = path === '/' ? 'index.html' : path.slice(1);
-      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'text/html';
-      await route.fulfill({ status: 200, contentType: type, body: await readFile(join(distDir, file)) });
-    },
-  );
-}
