@@ -207,7 +207,7 @@ describe('a store manager at work', () => {
     });
     await page.getByRole('button', { name: 'Upload' }).click();
     const bad = uploadOf(page, 'berlin-bad-rows.csv');
-    await bad.getByText('Done: 1 rows accepted, 2 rejected').waitFor({ timeout: 30_000 });
+    await bad.getByText('Done: 1 row accepted, 2 rejected').waitFor({ timeout: 30_000 });
     const rejected = await bad
       .locator('table.rejected tbody tr')
       .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent)));

@@ -238,6 +238,8 @@ function showFeedState(feed: FeedState) {
 
 // ---------- uploads ----------
 
+const rowsText = (count: number) => `${count.toLocaleString()} ${count === 1 ? 'row' : 'rows'}`;
+
 function describeUpload(entry: UploadEntry): string {
   switch (entry.phase) {
     case 'uploading':
@@ -247,7 +249,7 @@ function describeUpload(entry: UploadEntry): string {
     case 'processing':
       return 'Processing…';
     case 'done':
-      return `Done: ${entry.accepted ?? 0} rows accepted, ${entry.rejected ?? 0} rejected`;
+      return `Done: ${rowsText(entry.accepted ?? 0)} accepted, ${entry.rejected ?? 0} rejected`;
     case 'failed':
       return `Failed: ${entry.message ?? 'the file could not be processed'}`;
   }
