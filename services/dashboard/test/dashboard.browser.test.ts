@@ -17,7 +17,15 @@ import { type Browser, openBrowser } from './browser.ts';
 
 await ensureDashboardBuilt();
 await emulatorEndpoint();
-const system = await startSystem({ prefix: uniquePrefix('dash'), gatewayPort: 0, logLevel: 'warn', workers: 1 });
+// A small upload limit, so a test can show what the page says about a file that is too large.
+const uploadLimitBytes = 256 * 1024;
+const system = await startSystem({
+  prefix: uniquePrefix('dash'),
+  gatewayPort: 0,
+  logLevel: 'warn',
+  workers: 1,
+  serviceEnv: { UPLOAD_LIMIT_BYTES: String(uploadLimitBytes) },
+});
 const clients = emulatorClients(system.endpoint);
 after(async () => {
   clients.destroy();
@@ -219,6 +227,13 @@ describe('a store manager at work', () => {
     await stockRow(page, 'Fire TV').waitFor();
     await browser.screenshot('dashboard-rejected-rows');
 
+    // Only the out-of-stock items, on request.
+    await page.getByLabel('Out of stock only').check();
+    assert.deepEqual(await page.locator('#stock-rows tr').evaluateAll((rows) => rows.map((r) => r.dataset.item)), [
+      'Echo Plus',
+    ]);
+    await page.getByLabel('Out of stock only').uncheck();
+
     // A file dropped straight into the bucket (a store's own `aws s3 cp`): the open page
     // shows the new counts and the back-in-stock alert without a reload.
     const dropped = Date.now();
@@ -255,5 +270,37 @@ describe('a store manager at work', () => {
     );
     await browser.screenshot('dashboard-live-update');
     assertStayedHome(browser);
+  });
+
+  it('uploads several files at once, each with its own progress, and explains a file that is too large', async () => {
+    const browser = await browserAt();
+    const { page } = browser;
+    await signIn(page, username, 'Mia Manager');
+    const manyRows = ['store,item,count', ...Array.from({ length: 1200 }, (_, n) => `Hamburg,Item ${n},${n % 50}`)];
+    const tooLarge = Buffer.alloc(uploadLimitBytes + 128 * 1024, 'Hamburg,Filler,1\n');
+    await page.getByLabel('CSV files (store,item,count)').setInputFiles([
+      { name: 'hamburg.csv', mimeType: 'text/csv', buffer: Buffer.from(`${manyRows.join('\n')}\n`) },
+      { name: 'munich.csv', mimeType: 'text/csv', buffer: Buffer.from('store,item,count\nMunich,Echo Dot,2\n') },
+      { name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.concat([Buffer.from('store,item,count\n'), tooLarge]) },
+    ]);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    for (const name of ['hamburg.csv', 'munich.csv', 'huge.csv']) {
+      await page.getByRole('progressbar', { name: `Upload of ${name}` }).waitFor();
+    }
+    await uploadOf(page, 'hamburg.csv').getByText('Done: 1,200 rows accepted, 0 rejected').waitFor({ timeout: 60_000 });
+    await uploadOf(page, 'munich.csv').getByText('Done: 1 row accepted, 0 rejected').waitFor({ timeout: 30_000 });
+    await uploadOf(page, 'huge.csv')
+      .getByText(/^Failed: .*(limit|too large)/i)
+      .waitFor();
+    await page.getByRole('combobox', { name: 'Store' }).selectOption('Hamburg');
+    await page
+      .locator('#totals')
+      .getByText(/^1,200 items · .* · 24 out of stock$/)
+      .waitFor();
+    // A long table shows its first rows and says how to find the others.
+    await page.getByText('Showing 500 of 1,200 items: search to narrow.').waitFor();
+    await page.getByLabel('Search items').fill('Item 1199');
+    await stockRow(page, 'Item 1199').getByText('49').waitFor();
+    await browser.screenshot('dashboard-several-files');
   });
 });

@@ -31,7 +31,8 @@ const state = {
   stores: [] as string[],
   store: undefined as string | undefined,
   rows: new Map<string, StockRow>(),
-  changed: new Set<string>(),
+  /** item → when its count changed live (highlighted for a moment) */
+  changed: new Map<string, number>(),
   view: { query: '', outOfStockOnly: false, sortKey: 'item', sortDirection: 'ascending' } as TableView,
   uploads: [] as UploadEntry[],
   alerts: [] as Alert[],
@@ -222,7 +223,13 @@ function renderDashboard() {
       'section',
       { class: 'card alerts', 'aria-labelledby': 'alerts-title' },
       h('h2', { id: 'alerts-title' }, 'Recent alerts'),
-      h('ol', { id: 'alerts', class: 'alert-list', 'aria-live': 'polite' }),
+      h('ol', {
+        id: 'alerts',
+        class: 'alert-list',
+        'aria-live': 'polite',
+        tabindex: 0,
+        'aria-labelledby': 'alerts-title',
+      }),
     ),
   );
   renderUploads();
@@ -389,6 +396,9 @@ async function selectStore(store: string) {
   renderStock();
 }
 
+/** Past this many rows a table is slow to draw and no help to read: search narrows it. */
+const maxRowsShown = 500;
+
 function renderStock() {
   const body = document.getElementById('stock-rows');
   if (!body) return;
@@ -397,15 +407,16 @@ function renderStock() {
   const sum = totals(all);
   byId('stock-caption').textContent = state.store ? `Stock in ${state.store}` : 'No store selected';
   byId('totals').textContent = state.store
-    ? `${sum.items} items · ${sum.units.toLocaleString()} units in stock · ${sum.outOfStock} out of stock`
+    ? `${sum.items.toLocaleString()} items · ${sum.units.toLocaleString()} units in stock · ${sum.outOfStock.toLocaleString()} out of stock`
     : 'No stock yet: upload a CSV file to start.';
   for (const cell of document.querySelectorAll<HTMLElement>('#stock-table th[data-sort]')) {
     const sorted = cell.dataset.sort === state.view.sortKey;
     if (sorted) cell.setAttribute('aria-sort', state.view.sortDirection);
     else cell.removeAttribute('aria-sort');
   }
+  const shown = rows.slice(0, maxRowsShown);
   body.replaceChildren(
-    ...rows.map((row) => {
+    ...shown.map((row) => {
       const out = row.count === 0;
       return h(
         'tr',
@@ -424,6 +435,19 @@ function renderStock() {
       );
     }),
   );
+  if (rows.length > shown.length) {
+    body.append(
+      h(
+        'tr',
+        {},
+        h(
+          'td',
+          { colspan: 3, class: 'more' },
+          `Showing ${shown.length} of ${rows.length.toLocaleString()} items: search to narrow.`,
+        ),
+      ),
+    );
+  }
   if (rows.length === 0 && all.length > 0) {
     body.append(h('tr', {}, h('td', { colspan: 3 }, 'No items match the search.')));
   }
@@ -438,11 +462,23 @@ function applyStockChange(change: StockItem) {
   }
   if (change.store !== state.store) return;
   state.rows.set(change.item, change);
-  state.changed.add(change.item);
-  setTimeout(() => {
-    state.changed.delete(change.item);
-    renderStock();
-  }, 3_000);
+  state.changed.set(change.item, Date.now());
+  sweepChangedLater();
+}
+
+const highlightMs = 3_000;
+let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** One timer for all highlighted rows, however many changed at once. */
+function sweepChangedLater() {
+  if (sweepTimer) return;
+  sweepTimer = setTimeout(() => {
+    sweepTimer = undefined;
+    const now = Date.now();
+    for (const [item, at] of state.changed) if (now - at >= highlightMs) state.changed.delete(item);
+    drawStockSoon();
+    if (state.changed.size > 0) sweepChangedLater();
+  }, highlightMs / 2);
 }
 
 let pendingDraw = false;
@@ -473,14 +509,17 @@ function applyFeedEvent(event: ServerEvent) {
     state.alerts.length = Math.min(state.alerts.length, 50);
     renderAlerts();
   }
-  // A file of thousands of rows arrives as thousands of events: draw once per frame.
-  if (!pendingDraw) {
-    pendingDraw = true;
-    requestAnimationFrame(() => {
-      pendingDraw = false;
-      renderStock();
-    });
-  }
+  drawStockSoon();
+}
+
+/** A file of thousands of rows arrives as thousands of events: draw once per frame. */
+function drawStockSoon() {
+  if (pendingDraw) return;
+  pendingDraw = true;
+  requestAnimationFrame(() => {
+    pendingDraw = false;
+    renderStock();
+  });
 }
 
 // ---------- alerts ----------
