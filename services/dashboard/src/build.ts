@@ -6,13 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { glob, readFile, rename, rm } from 'node:fs/promises';
+import { glob, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const dashboardRoot = fileURLToPath(new URL('..', import.meta.url));
 export const distDir = join(dashboardRoot, 'dist');
 const hashFile = '.source-hash';
+// Builds are staged out of sight of git and Biome (node_modules is ignored by both), on the same disk.
+const stagingRoot = join(dashboardRoot, '..', '..', 'node_modules', '.cache', 'agora-dashboard');
 const sourcePatterns = ['index.html', 'web/**/*', 'package.json', 'src/build.ts'];
 
 export async function sourceHash(): Promise<string> {
@@ -53,7 +55,8 @@ export async function ensureDashboardBuilt(options: { force?: boolean; log?: (li
   }
   options.log?.('dashboard: building the page (vite) …');
   const { build } = await import('vite');
-  const staging = `${distDir}.${process.pid}.${Date.now()}`;
+  await mkdir(stagingRoot, { recursive: true });
+  const staging = join(stagingRoot, `build-${process.pid}-${Date.now()}`);
   await build({
     configFile: false,
     root: dashboardRoot,
@@ -68,11 +71,16 @@ export async function ensureDashboardBuilt(options: { force?: boolean; log?: (li
       reportCompressedSize: false,
     },
   });
-  const { writeFile } = await import('node:fs/promises');
   await writeFile(join(staging, hashFile), wanted);
-  const old = `${distDir}.old.${process.pid}.${Date.now()}`;
-  if (existsSync(distDir)) await rename(distDir, old);
-  await rename(staging, distDir);
+  const old = join(stagingRoot, `old-${process.pid}-${Date.now()}`);
+  try {
+    if (existsSync(distDir)) await rename(distDir, old);
+    await rename(staging, distDir);
+  } catch (error) {
+    // Another process swapped in its build at the same moment: fine if it built these sources.
+    await rm(staging, { recursive: true, force: true });
+    if ((await builtHash()) !== wanted) throw error;
+  }
   await rm(old, { recursive: true, force: true });
   return { built: true, distDir } satisfies BuildResult;
 }
