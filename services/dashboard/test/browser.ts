@@ -63,3 +63,25 @@ export async function openBrowser(options: { width?: number; height?: number } =
     },
   };
 }
+
+export interface AccessibilityViolation {
+  readonly rule: string;
+  readonly impact: string | null;
+  readonly targets: string[];
+}
+
+/** Runs axe-core (WCAG 2 A and AA rules) on the page as it is now. */
+export async function accessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  const { readFile } = await import('node:fs/promises');
+  const { createRequire } = await import('node:module');
+  const source = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(source);
+  return (await page.evaluate(`axe
+    .run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] })
+    .then((result) => result.violations.map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    })))`)) as AccessibilityViolation[];
+}

@@ -13,7 +13,7 @@ import { createUsersRepo } from '@agora/users/users-repo';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
 import { ensureDashboardBuilt } from '../src/build.ts';
-import { type Browser, openBrowser } from './browser.ts';
+import { accessibilityViolations, type Browser, openBrowser } from './browser.ts';
 
 await ensureDashboardBuilt();
 await emulatorEndpoint();
@@ -93,6 +93,11 @@ describe('signing in to the dashboard', () => {
     await error.getByText('Unknown username or wrong password.').waitFor();
     assert.equal(await error.getAttribute('role'), 'alert');
     await browser.screenshot('dashboard-sign-in-error');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the sign-in form passes axe (WCAG 2.1 A, AA)');
+    // The check can fail: a field without a label is reported.
+    await page.evaluate(`document.body.append(Object.assign(document.createElement('input'), { id: 'unlabelled' }))`);
+    assert.ok((await accessibilityViolations(page)).some((violation) => violation.rule === 'label'));
+    await page.evaluate(`document.getElementById('unlabelled').remove()`);
 
     await page.getByLabel('Password').fill(password);
     await page.getByLabel('Password').press('Enter');
@@ -151,6 +156,7 @@ describe('signing in to the dashboard', () => {
     const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     assert.ok(overflow <= 0, `the page is ${overflow} px wider than the screen`);
     await browser.screenshot('dashboard-375px');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the narrow page passes axe');
     assertStayedHome(browser);
   });
 });
@@ -227,6 +233,7 @@ describe('a store manager at work', () => {
     assert.match(rejected[1]?.[1] ?? '', /store is empty/);
     await stockRow(page, 'Fire TV').waitFor();
     await browser.screenshot('dashboard-rejected-rows');
+    assert.deepEqual(await accessibilityViolations(page), [], 'the page with stock, alerts and uploads passes axe');
 
     // Only the out-of-stock items, on request.
     await page.getByLabel('Out of stock only').check();
