@@ -39,6 +39,7 @@ export interface ProcessContext {
   readonly signal: AbortSignal;
   /** called once the lease is ours, so the heartbeat extends it */
   readonly onLease?: (uploadId: string) => void;
+  readonly onProgress?: (uploadId: string, rowsRead: number) => void;
 }
 
 export type ProcessOutcome =
@@ -113,7 +114,11 @@ export async function processObject(
     return { outcome: 'failed', uploadId };
   }
   try {
-    const loaded = await loadStock(deps, uploadId, readStockCsv(body), context.signal);
+    const loaded = await loadStock(deps, uploadId, readStockCsv(body), {
+      signal: context.signal,
+      resume: (claim.upload.attempts ?? 1) > 1,
+      onProgress: (rowsRead) => context.onProgress?.(uploadId, rowsRead),
+    });
     await uploads.addStores(loaded.stores);
     await uploads.finish(uploadId, owner, loaded);
     return { outcome: 'loaded', uploadId };

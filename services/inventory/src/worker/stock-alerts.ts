@@ -6,7 +6,9 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
-export type AlertKind = 'out-of-stock' | 'back-in-stock';
+import type { AlertKind } from '../inventory-repo.ts';
+
+export type { AlertKind };
 
 export interface StockAlert {
   readonly kind: AlertKind;
@@ -16,13 +18,6 @@ export interface StockAlert {
   /** the count before this upload; absent when the item was new */
   readonly previousCount?: number | undefined;
   readonly uploadId: string;
-}
-
-/** The transition a change of count makes, if any. */
-export function transition(before: number | undefined, after: number): AlertKind | undefined {
-  if (after === 0 && (before === undefined || before > 0)) return 'out-of-stock';
-  if (after > 0 && before === 0) return 'back-in-stock';
-  return undefined;
 }
 
 export function alertText(alert: Pick<StockAlert, 'kind' | 'store' | 'item'>): string {
