@@ -1,7 +1,7 @@
 /**
  * The live feed's source. Every inventory process follows the inventory table's DynamoDB stream
  * by itself and turns each change into events for the browsers connected to it: a count that
- * changed, and an alert when the worker records one as sent. On AWS there are several inventory
+ * changed, and an alert when a count crosses zero. On AWS there are several inventory
  * tasks behind the load balancer and the worker is another service; each task learns every
  * change from the table itself, so no state lives in one process only.
  *
@@ -37,10 +37,17 @@ export type FeedEvent = StockChangeEvent | StockAlertEvent;
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
 const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
 
+/** The alert a change of count makes: the worker's rule (an item already at zero gets none). */
+export function transition(before: number | undefined, after: number): StockAlertEvent['kind'] | undefined {
+  if (after === 0 && (before === undefined || before > 0)) return 'out-of-stock';
+  if (after > 0 && before === 0) return 'back-in-stock';
+  return undefined;
+}
+
 /**
- * What one change of the table means to a dashboard. The worker marks an item `alertedBy` its
- * upload once that upload's alert is published on SNS (and never twice), so an alert here is
- * exactly an alert there, redeliveries and crashes included.
+ * What one change of the table means to a dashboard. Alerts come from the counts themselves,
+ * with the worker's rule: a file delivered twice, or rerun after a crash, writes the same counts
+ * again, which crosses no zero, so the page shows each alert once, as SNS carries it once.
  */
 export function feedEventsFor(change: TableChange): FeedEvent[] {
   const now = change.newImage;
@@ -49,31 +56,23 @@ export function feedEventsFor(change: TableChange): FeedEvent[] {
   const item = text(now.item);
   const count = number(now.count);
   if (store === undefined || item === undefined || count === undefined) return [];
-  const before = change.oldImage;
-  const events: FeedEvent[] = [];
-  const previousCount = number(before?.count);
-  if (previousCount !== count) {
-    events.push({
+  const previousCount = number(change.oldImage?.count);
+  if (previousCount === count) return [];
+  const uploadId = text(now.uploadId);
+  const events: FeedEvent[] = [
+    {
       type: 'stock',
       store,
       item,
       count,
       ...(previousCount === undefined ? {} : { previousCount }),
       ...(text(now.updatedAt) ? { updatedAt: text(now.updatedAt) } : {}),
-      ...(text(now.uploadId) ? { uploadId: text(now.uploadId) } : {}),
-    });
-  }
-  const alertedBy = text(now.alertedBy);
-  if (alertedBy && alertedBy !== text(before?.alertedBy)) {
-    events.push({
-      type: 'alert',
-      kind: count === 0 ? 'out-of-stock' : 'back-in-stock',
-      store,
-      item,
-      count,
-      uploadId: alertedBy,
-      at: new Date().toISOString(),
-    });
+      ...(uploadId ? { uploadId } : {}),
+    },
+  ];
+  const kind = transition(previousCount, count);
+  if (kind) {
+    events.push({ type: 'alert', kind, store, item, count, uploadId: uploadId ?? '', at: new Date().toISOString() });
   }
   return events;
 }

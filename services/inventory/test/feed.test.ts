@@ -108,19 +108,27 @@ describe('the live feed', () => {
     );
     for (const open of streamsOpen) await until(() => open.events.some((e) => e.event === 'ready'), 'ready');
 
-    // What the worker does: write counts, then record that the alert for zero went out.
+    // What the worker does: write counts (a transition's write marks its pending alert), then
+    // clear the mark once the alert is published.
     const at = new Date().toISOString();
     await put({ store: 'Berlin', item: 'Echo Dot', count: 12, updatedAt: at, uploadId: 'up-1' });
-    await put({ store: 'Berlin', item: 'Echo Plus', count: 0, updatedAt: at, uploadId: 'up-1' });
+    await put({
+      store: 'Berlin',
+      item: 'Echo Plus',
+      count: 0,
+      updatedAt: at,
+      uploadId: 'up-1',
+      pendingAlert: 'up-1',
+      alertKind: 'out-of-stock',
+    });
     await documents.send(
       new UpdateCommand({
         TableName: table,
         Key: { store: 'Berlin', item: 'Echo Plus' },
-        UpdateExpression: 'SET alertedBy = :upload',
-        ExpressionAttributeValues: { ':upload': 'up-1' },
+        UpdateExpression: 'REMOVE pendingAlert, alertKind',
       }),
     );
-    // The same file again changes nothing: no event.
+    // The same file again changes no count: no event.
     await put({ store: 'Berlin', item: 'Echo Dot', count: 12, updatedAt: at, uploadId: 'up-1' });
     await put({ store: 'Berlin', item: 'Echo Show', count: 4, updatedAt: at, uploadId: 'up-2' });
 
@@ -161,20 +169,23 @@ describe('what a table change means to a dashboard', () => {
   const item = { store: 'Berlin', item: 'Echo Plus', uploadId: 'up-2' };
 
   it('a new count is a stock event with the count before it', () => {
-    assert.deepEqual(change({ ...item, count: 3 }, { ...item, count: 0 }), [
-      { type: 'stock', store: 'Berlin', item: 'Echo Plus', count: 0, previousCount: 3, uploadId: 'up-2' },
+    assert.deepEqual(change({ ...item, count: 3 }, { ...item, count: 1 }), [
+      { type: 'stock', store: 'Berlin', item: 'Echo Plus', count: 1, previousCount: 3, uploadId: 'up-2' },
     ]);
   });
 
-  it('an alert is the worker recording one as sent, once', () => {
-    const [alert] = change({ ...item, count: 0 }, { ...item, count: 0, alertedBy: 'up-2' });
-    assert.equal(alert?.type, 'alert');
-    assert.equal(alert?.type === 'alert' && alert.kind, 'out-of-stock');
-    assert.deepEqual(change({ ...item, count: 0, alertedBy: 'up-2' }, { ...item, count: 0, alertedBy: 'up-2' }), []);
-    const [back] = change({ ...item, count: 0, alertedBy: 'up-1' }, { ...item, count: 5, alertedBy: 'up-2' }).filter(
-      (event) => event.type === 'alert',
-    );
-    assert.equal(back?.type === 'alert' && back.kind, 'back-in-stock');
+  it('an alert is a count crossing zero, by the worker rule', () => {
+    const kinds = (before: number | undefined, after: number) =>
+      change(before === undefined ? undefined : { ...item, count: before }, { ...item, count: after })
+        .filter((event) => event.type === 'alert')
+        .map((event) => event.type === 'alert' && event.kind);
+    assert.deepEqual(kinds(undefined, 0), ['out-of-stock'], 'a new item at zero');
+    assert.deepEqual(kinds(3, 0), ['out-of-stock']);
+    assert.deepEqual(kinds(0, 5), ['back-in-stock']);
+    assert.deepEqual(kinds(3, 5), []);
+    assert.deepEqual(kinds(undefined, 5), []);
+    assert.deepEqual(kinds(0, 0), [], 'an item already at zero gets none (and no stock event either)');
+    assert.deepEqual(change({ ...item, count: 0 }, { ...item, count: 0, pendingAlert: 'up-2' }), []);
   });
 
   it('a removed item or a change without a count means nothing', () => {
