@@ -235,6 +235,18 @@ describe('a store manager at work', () => {
     await browser.screenshot('dashboard-rejected-rows');
     assert.deepEqual(await accessibilityViolations(page), [], 'the page with stock, alerts and uploads passes axe');
 
+    // The Berlin file again: same counts, so no second alert.
+    await picker.setInputFiles({
+      name: 'berlin-again.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('store,item,count\nBerlin,Echo Dot,12\nBerlin,Echo Plus,0\nBerlin,Echo Show,4\n'),
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await uploadOf(page, 'berlin-again.csv')
+      .getByText('Done: 3 rows accepted, 0 rejected')
+      .waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('#alerts li', { hasText: 'Berlin is out of stock of Echo Plus' }).count(), 1);
+
     // Only the out-of-stock items, on request.
     await page.getByLabel('Out of stock only').check();
     assert.deepEqual(await page.locator('#stock-rows tr').evaluateAll((rows) => rows.map((r) => r.dataset.item)), [
@@ -273,6 +285,7 @@ describe('a store manager at work', () => {
     await page.locator('#alerts li.back-in-stock').getByText('Berlin has Echo Plus back in stock').waitFor();
     await page.locator('#totals').getByText('4 items · 33 units in stock · 0 out of stock').waitFor();
     assert.equal(await page.evaluate('window.sameLoad'), true, 'the page was not reloaded');
+    assert.equal(await page.locator('#alerts li').count(), 2, 'one alert each way, no duplicate');
     t.diagnostic(
       `dropped file → page: ${onPage - dropped} ms; count readable from the API → page: ${Math.max(0, onPage - storedAt)} ms`,
     );
