@@ -132,6 +132,9 @@ export async function startEmulator(options: { log?: (line: string) => void } = 
       owned: true,
       async stop() {
         if (child.exitCode !== null) return;
+        // The child was unref'd: ref it again, or the loop may end before its exit is seen
+        // (an unsettled top-level await: the test command then exits 13 with every test passed).
+        child.ref();
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
         await exited;
