@@ -185,7 +185,7 @@ describe('a store manager at work', () => {
     const progress = page.getByRole('progressbar', { name: 'Upload of berlin.csv' });
     await page.locator('progress[aria-label="Upload of berlin.csv"][value="100"]').waitFor();
     assert.equal(await progress.getAttribute('value'), '100');
-    await berlin.getByText('100%').waitFor();
+    await berlin.getByText('100%', { exact: true }).waitFor();
     await berlin.getByText('Done: 3 rows accepted, 0 rejected').waitFor({ timeout: 30_000 });
 
     // The stock table: Berlin picked, Echo Plus out of stock, totals; its alert.

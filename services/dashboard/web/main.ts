@@ -250,7 +250,7 @@ const rowsText = (count: number) => `${count.toLocaleString()} ${count === 1 ? '
 function describeUpload(entry: UploadEntry): string {
   switch (entry.phase) {
     case 'uploading':
-      return `Uploading… ${Math.round(entry.progress * 100)}%`;
+      return entry.progress >= 1 ? 'Sent: waiting for the service…' : `Uploading… ${Math.round(entry.progress * 100)}%`;
     case 'received':
       return 'Uploaded: waiting for a worker';
     case 'processing':
