@@ -132,8 +132,8 @@ export async function startEmulator(options: { log?: (line: string) => void } = 
       owned: true,
       async stop() {
         if (child.exitCode !== null) return;
-        // The child was unref'd: ref it again, or the loop may end before its exit is seen
-        // (an unsettled top-level await: the test command then exits 13 with every test passed).
+        // Unref'd above: without this, a moto slow to exit (holding much data) leaves the caller's
+        // top-level await unsettled once the SIGKILL timer has fired.
         child.ref();
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);

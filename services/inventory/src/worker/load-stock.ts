@@ -1,6 +1,6 @@
 /**
  * Applies a file's rows to the inventory in chunks of up to 100 distinct items: BatchWriteItems
- * of 25 for the rows, then the chunk's alerts. No item is read row by row: a transition needs
+ * of 25 for the rows, then the chunk's alerts, while the next chunk is read and prepared. No item is read row by row: a transition needs
  * only to know which items are at zero now, and those a store has are read once per file from
  * the sparse out-of-stock index (and kept current in memory as the file is applied).
  *
@@ -81,6 +81,7 @@ export async function loadStock(
   let rowsRejected = 0;
   let alertsSent = 0;
   let writeRequests = 0;
+  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
 
   async function publish(alerts: readonly StockAlert[]): Promise<void> {
     for (const alert of alerts) {
@@ -103,6 +104,7 @@ export async function loadStock(
     if (pending.size === 0) return;
     options.signal?.throwIfAborted();
     const rows = [...pending.values()];
+    const keys = new Set(pending.keys());
     pending.clear();
     const updatedAt = now().toISOString();
     const writes: StoredStockItem[] = [];
@@ -133,8 +135,17 @@ export async function loadStock(
       else zeros.delete(row.item);
       if (kind) alerts.push(toAlert(written));
     }
-    writeRequests += await inventory.putMany(writes);
-    await publish(alerts);
+    // Two chunks in flight at most; a chunk that repeats an item of the one in flight waits for
+    // it, so the last row of a (store, item) is also the last written.
+    const previous = inFlight;
+    if (previous && [...keys].some((key) => previous.keys.has(key))) await previous.done;
+    const done = (async () => {
+      writeRequests += await inventory.putMany(writes);
+      await publish(alerts);
+    })();
+    done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
+    inFlight = { done, keys };
+    await previous?.done;
   }
 
   if (options.resume) await publish((await inventory.pendingAlerts(uploadId)).map(toAlert));
@@ -155,6 +166,7 @@ export async function loadStock(
     if (pending.size >= chunkSize) await flush();
   }
   await flush();
+  await inFlight?.done;
 
   return {
     rowsAccepted,

@@ -29,7 +29,7 @@ export function alertText(alert: Pick<StockAlert, 'kind' | 'store' | 'item'>): s
 /** SNS subjects are ASCII, without control characters, under 100 characters. */
 function subject(text: string): string {
   const ascii = text.replace(/[^\x20-\x7e]/g, '?');
-  return ascii.length > 99 ? `${ascii.slice(0, 98)}…`.replace('…', '.') : ascii;
+  return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
 }
 
 export interface AlertPublisher {
