@@ -3,7 +3,7 @@
  * grant for that access on that resource, nothing wider. A combination with no meaning (consume
  * a table, publish to a bucket read-only …) is a catalogue mistake and fails the synth.
  */
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Access } from './catalogue.ts';
 import type { DataResource } from './data-stack.ts';
 
@@ -13,7 +13,15 @@ export function grantUse(resource: DataResource, access: Access, grantee: iam.IG
     case 'table':
       if (access === 'read') resource.table.grantReadData(grantee);
       else if (access === 'readWrite') resource.table.grantReadWriteData(grantee);
-      else throw unsupported();
+      // Not grantStreamRead: that adds dynamodb:ListStreams on "*", which the reader never calls (it
+      // finds the stream through DescribeTable, granted with read access).
+      else if (access === 'readStream') {
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'],
+          resourceArns: [resource.table.tableStreamArn as string],
+        });
+      } else throw unsupported();
       return;
     case 'queue':
       if (access === 'consume') resource.queue.grantConsumeMessages(grantee);

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { glob } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { ensureDashboardBuilt } from '@agora/dashboard/build';
 import { emulatorCredentials, startEmulator } from './emulator.ts';
 import { repoRoot } from './paths.ts';
 
@@ -27,6 +28,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The inventory service serves the dashboard's build, and the browser tests load it.
+await ensureDashboardBuilt({ log: (line) => process.stdout.write(`${line}\n`) });
 const emulator = await startEmulator({ log: (line) => process.stdout.write(`${line}\n`) });
 const concurrency = Math.max(2, availableParallelism() * 2);
 const child = spawn(

@@ -5,6 +5,7 @@
  * (or `-- --workers=N`) starts N inventory workers (1 by default).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { ensureDashboardBuilt } from '@agora/dashboard/build';
 import { startSystem } from './launcher.ts';
 import { stateDir } from './paths.ts';
 
@@ -26,6 +27,9 @@ function printLog(name: string, line: string) {
   const label = tty ? `${assigned.get(name)}${name.padEnd(10)}\x1b[0m` : name.padEnd(10);
   process.stdout.write(`${label} ${text}\n`);
 }
+
+// The inventory service serves the dashboard page at /: build it when its sources changed.
+await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
 
 const monolithMode = process.argv.includes('--monolith') || process.env.AGORA_TOPOLOGY === 'monolith';
 const workersFlag = process.argv.find((arg) => arg.startsWith('--workers='));

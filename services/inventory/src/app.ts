@@ -3,25 +3,35 @@
  * `buildApp`, which puts it on the platform's base app. No listen here: tests call `inject`;
  * server.ts starts it. The worker is a separate process (src/worker/main.ts).
  */
-import { type App, createBaseApp, registerOpenApi, tokenVerifier } from '@agora/platform';
+import { dashboardRoutes } from '@agora/dashboard/serve';
+import { type App, createBaseApp, followTableStream, registerOpenApi, tokenVerifier } from '@agora/platform';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { InventoryConfig } from './config.ts';
 import { createInventoryRepo } from './inventory-repo.ts';
+import { feedRoutes } from './routes/feed.ts';
 import { stockRoutes } from './routes/stock.ts';
 import { uploadRoutes } from './routes/uploads.ts';
+import { createStockFeed } from './stock-feed.ts';
 import { createUploadsRepo } from './uploads-repo.ts';
 
 export interface InventoryDependencies {
   readonly config: InventoryConfig;
   readonly documents: DynamoDBDocumentClient;
   readonly s3: S3Client;
+  /** the live feed reads the inventory table's stream */
+  readonly dynamo: DynamoDBClient;
+  readonly streams: DynamoDBStreamsClient;
 }
 
-export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async (app, { config, documents, s3 }) => {
+export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async (
+  app,
+  { config, documents, s3, dynamo, streams },
+) => {
   const inventory = createInventoryRepo(documents, config.INVENTORY_TABLE);
   const uploads = createUploadsRepo(documents, config.UPLOADS_TABLE);
   await app.register(tokenVerifier, {
@@ -36,6 +46,20 @@ export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async
     limitBytes: config.UPLOAD_LIMIT_BYTES,
   });
   await app.register(stockRoutes, { inventory, uploads });
+  const feed = createStockFeed({
+    logger: app.log as never,
+    follow: (onChanges) =>
+      followTableStream({
+        dynamo,
+        streams,
+        tableName: config.INVENTORY_TABLE,
+        logger: app.log as never,
+        onChanges,
+      }),
+  });
+  await app.register(feedRoutes, { feed });
+  // The dashboard: the page at / and its assets (services/dashboard's build).
+  await app.register(dashboardRoutes);
 };
 
 export interface BuildOptions extends InventoryDependencies {

@@ -6,7 +6,14 @@ import { inventoryConfigSchema } from './config.ts';
 const config = loadConfigOrExit(inventoryConfigSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'inventory' });
 const aws = createAwsClients(config, logger);
-const app = await buildApp({ config, logger, dynamo: aws.dynamo, documents: aws.documents, s3: aws.s3 });
+const app = await buildApp({
+  config,
+  logger,
+  dynamo: aws.dynamo,
+  streams: aws.streams,
+  documents: aws.documents,
+  s3: aws.s3,
+});
 await serve(app, {
   port: config.PORT,
   host: config.HOST,

@@ -3,6 +3,7 @@ import { after } from 'node:test';
 import { loadConfig } from '@agora/platform';
 import { capturedLogger } from '@agora/tools/testing';
 import { createUsersRepo } from '@agora/users/users-repo';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { login, register, usersApp } from '../../users/test/harness.ts';
 import { buildApp } from '../src/app.ts';
 import { inventoryConfigSchema } from '../src/config.ts';
@@ -23,6 +24,7 @@ export async function inventoryApp(overrides: Record<string, string> = {}) {
     config,
     logger: capturedLogger('inventory').logger,
     dynamo: deployment.clients.dynamo,
+    streams: new DynamoDBStreamsClient({ region: config.AWS_REGION, endpoint: deployment.endpoint }),
     documents: deployment.clients.documents,
     s3: deployment.clients.s3,
   });

@@ -4,6 +4,7 @@
  * both the emulator and AWS accept. Each call is logged with the current request's id.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -19,6 +20,8 @@ export interface AwsConfig {
 export interface AwsClients {
   readonly dynamo: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
+  /** DynamoDB Streams (the inventory service's live feed reads the inventory table's stream) */
+  readonly streams: DynamoDBStreamsClient;
   readonly s3: S3Client;
   readonly sns: SNSClient;
   readonly sqs: SQSClient;
@@ -58,6 +61,7 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
   const documents = DynamoDBDocumentClient.from(dynamo, {
     marshallOptions: { removeUndefinedValues: true },
   });
+  const streams = new DynamoDBStreamsClient(common);
   const s3 = new S3Client({ ...common, forcePathStyle: true });
   const sns = new SNSClient(common);
   const sqs = new SQSClient(common);
@@ -65,11 +69,12 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
   return {
     dynamo,
     documents,
+    streams,
     s3,
     sns,
     sqs,
     destroy() {
-      for (const client of [dynamo, s3, sns, sqs]) client.destroy();
+      for (const client of [dynamo, streams, s3, sns, sqs]) client.destroy();
     },
   };
 }

@@ -10,3 +10,4 @@ export * from './logger.ts';
 export * from './openapi.ts';
 export * from './problem.ts';
 export * from './schemas.ts';
+export * from './table-stream.ts';

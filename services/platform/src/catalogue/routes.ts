@@ -32,7 +32,8 @@ export const routes = [
   {
     priority: 40,
     service: 'inventory',
-    pathPatterns: ['/api/inventory', '/api/inventory/*'],
+    // The dashboard page (`/`) and its hashed assets are served by the inventory service too.
+    pathPatterns: ['/api/inventory', '/api/inventory/*', '/', '/assets/*'],
   },
 ] as const satisfies readonly RouteRule[];
 

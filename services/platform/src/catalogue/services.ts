@@ -3,7 +3,8 @@
  * `uses` names the resources (see resources.ts) a service touches and how, which is what CDK
  * grants its task role and what the launcher puts in its environment.
  */
-export type Access = 'read' | 'readWrite' | 'publish' | 'consume';
+/** `readStream`: read a table's DynamoDB stream (DescribeStream, GetShardIterator, GetRecords). */
+export type Access = 'read' | 'readWrite' | 'publish' | 'consume' | 'readStream';
 
 export interface ResourceUse {
   readonly resource: string;
@@ -61,6 +62,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'inventoryTable', access: 'read' },
+      // the live feed follows the table's stream
+      { resource: 'inventoryTable', access: 'readStream' },
       { resource: 'uploadsTable', access: 'readWrite' },
       { resource: 'uploadsBucket', access: 'readWrite' },
     ],
