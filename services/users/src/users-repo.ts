@@ -4,7 +4,7 @@
  * transaction, which is what makes usernames unique regardless of case.
  */
 
-import { decodeCursor, encodeCursor } from '@agora/platform';
+import { type CursorPage, decodeCursor, pageOf, unlessConditionFails } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -111,7 +111,7 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
     },
 
     /** Users in registration order, a page at a time. */
-    async list(limit: number, cursor?: string): Promise<{ items: User[]; nextCursor?: string }> {
+    async list(limit: number, cursor?: string): Promise<CursorPage<User>> {
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -122,13 +122,12 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
           ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map(toUser), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(Items.map(toUser), LastEvaluatedKey);
     },
 
     async updateDisplayName(userId: string, displayName: string): Promise<User | undefined> {
-      try {
-        const { Attributes } = await documents.send(
+      const updated = await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { userId },
@@ -137,18 +136,15 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
             ExpressionAttributeValues: { ':name': displayName, ':user': listKey },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return Attributes ? toUser(Attributes) : undefined;
-      } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-        throw error;
-      }
+        ),
+      );
+      return updated?.Attributes ? toUser(updated.Attributes) : undefined;
     },
 
     /** Grants or revokes a role (operators only: no route calls this). */
     async setRole(userId: string, role: string, granted: boolean): Promise<User | undefined> {
-      try {
-        const { Attributes } = await documents.send(
+      const updated = await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { userId },
@@ -158,12 +154,9 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
             ExpressionAttributeValues: { ':role': new Set([role]), ':user': listKey },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return Attributes ? toUser(Attributes) : undefined;
-      } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-        throw error;
-      }
+        ),
+      );
+      return updated?.Attributes ? toUser(updated.Attributes) : undefined;
     },
   };
 }
