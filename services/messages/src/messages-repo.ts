@@ -12,7 +12,7 @@
  * Only messages carry `messageId` and `authorId`, so the byMessageId and byAuthor indexes hold
  * messages only.
  */
-import { decodeCursor, pageOf, problems, unlessConditionFails } from '@agora/platform';
+import { conditionalUpdate, decodeCursor, pageOf, problems, unlessConditionFails } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -181,19 +181,14 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
     },
 
     async updateBody(message: Message, body: string, editedAt: string): Promise<Message | undefined> {
-      const updated = await unlessConditionFails(
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
-            UpdateExpression: 'SET body = :body, editedAt = :editedAt',
-            ConditionExpression: 'authorId = :authorId',
-            ExpressionAttributeValues: { ':body': body, ':editedAt': editedAt, ':authorId': message.authorId },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return updated?.Attributes ? toMessage(updated.Attributes) : undefined;
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
+        UpdateExpression: 'SET body = :body, editedAt = :editedAt',
+        ConditionExpression: 'authorId = :authorId',
+        ExpressionAttributeValues: { ':body': body, ':editedAt': editedAt, ':authorId': message.authorId },
+      });
+      return item ? toMessage(item) : undefined;
     },
 
     async delete(message: Message): Promise<boolean> {

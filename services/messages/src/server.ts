@@ -5,25 +5,17 @@
 import { runService, snsEventPublisher } from '@agora/platform';
 import { buildApp } from './app.ts';
 import { messagesConfigSchema } from './config.ts';
-import { createMessagesConsumer } from './events.ts';
-import { createMessagesRepo } from './messages-repo.ts';
+import { messagesConsumerOf } from './events.ts';
 
 await runService({
   name: 'messages',
   configSchema: messagesConfigSchema,
-  wire: async ({ config, logger, aws }) => {
+  wire: async (context) => {
+    const { config, logger, aws } = context;
     const events = snsEventPublisher(aws.sns, config.FORUM_EVENTS_TOPIC_ARN);
     return {
       app: await buildApp({ config, logger, dynamo: aws.dynamo, documents: aws.documents, events }),
-      consumers: [
-        createMessagesConsumer({
-          sqs: aws.sqs,
-          queueUrl: config.MESSAGES_EVENTS_QUEUE_URL,
-          messages: createMessagesRepo(aws.documents, config.MESSAGES_TABLE),
-          events,
-          logger,
-        }),
-      ],
+      consumers: [messagesConsumerOf(context, events)],
     };
   },
 });

@@ -1,4 +1,5 @@
 /** DynamoDB patterns the repositories share: conditional writes and pages with a cursor. */
+import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { encodeCursor } from './ids.ts';
 
 export function isConditionFailure(error: unknown): boolean {
@@ -13,6 +14,15 @@ export async function unlessConditionFails<T>(write: Promise<T>): Promise<T | un
     if (isConditionFailure(error)) return undefined;
     throw error;
   }
+}
+
+/** A conditional UpdateItem: the item as it is after the update, or undefined when the condition did not hold. */
+export async function conditionalUpdate(
+  documents: DynamoDBDocumentClient,
+  input: Omit<UpdateCommandInput, 'ReturnValues'>,
+): Promise<Record<string, unknown> | undefined> {
+  const output = await unlessConditionFails(documents.send(new UpdateCommand({ ...input, ReturnValues: 'ALL_NEW' })));
+  return output?.Attributes;
 }
 
 export interface CursorPage<T> {

@@ -43,6 +43,7 @@ export interface RunServiceOptions<S extends ConfigSchema> {
 }
 
 export async function runService<S extends ConfigSchema>(
+  // A schema without the variables the process reads (httpServiceConfig) does not compile.
   options: RunServiceOptions<S> & (Static<S> extends ProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
   const config = loadConfigOrExit(options.configSchema);

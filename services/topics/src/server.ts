@@ -5,27 +5,17 @@
 import { runService, snsEventPublisher } from '@agora/platform';
 import { buildApp } from './app.ts';
 import { topicsConfigSchema } from './config.ts';
-import { createTopicsConsumer } from './events.ts';
-import { createTopicsRepo } from './topics-repo.ts';
+import { topicsConsumerOf } from './events.ts';
 
 await runService({
   name: 'topics',
   configSchema: topicsConfigSchema,
-  wire: async ({ config, logger, aws }) => ({
-    app: await buildApp({
-      config,
-      logger,
-      dynamo: aws.dynamo,
-      documents: aws.documents,
-      events: snsEventPublisher(aws.sns, config.FORUM_EVENTS_TOPIC_ARN),
-    }),
-    consumers: [
-      createTopicsConsumer({
-        sqs: aws.sqs,
-        queueUrl: config.TOPICS_EVENTS_QUEUE_URL,
-        topics: createTopicsRepo(aws.documents, config.TOPICS_TABLE),
-        logger,
-      }),
-    ],
-  }),
+  wire: async (context) => {
+    const { config, logger, aws } = context;
+    const events = snsEventPublisher(aws.sns, config.FORUM_EVENTS_TOPIC_ARN);
+    return {
+      app: await buildApp({ config, logger, dynamo: aws.dynamo, documents: aws.documents, events }),
+      consumers: [topicsConsumerOf(context)],
+    };
+  },
 });

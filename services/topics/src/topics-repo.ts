@@ -4,7 +4,7 @@
  * one marker item per message event already counted (`topicId` = `counted#<kind>#<messageId>`),
  * written in the same transaction as the count, which is what makes the count idempotent.
  */
-import { type CursorPage, decodeCursor, pageOf, unlessConditionFails } from '@agora/platform';
+import { type CursorPage, conditionalUpdate, decodeCursor, pageOf, unlessConditionFails } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -78,19 +78,14 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
     },
 
     async updateTitle(topicId: string, title: string, editedAt: string): Promise<Topic | undefined> {
-      const updated = await unlessConditionFails(
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { topicId },
-            UpdateExpression: 'SET title = :title, editedAt = :editedAt',
-            ConditionExpression: 'feed = :feed',
-            ExpressionAttributeValues: { ':title': title, ':editedAt': editedAt, ':feed': feed },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return updated?.Attributes ? toTopic(updated.Attributes) : undefined;
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { topicId },
+        UpdateExpression: 'SET title = :title, editedAt = :editedAt',
+        ConditionExpression: 'feed = :feed',
+        ExpressionAttributeValues: { ':title': title, ':editedAt': editedAt, ':feed': feed },
+      });
+      return item ? toTopic(item) : undefined;
     },
 
     async delete(topicId: string): Promise<boolean> {

@@ -6,13 +6,8 @@ import { usersConfigSchema } from './config.ts';
 await runService({
   name: 'users',
   configSchema: usersConfigSchema,
-  wire: async ({ config, logger, aws }) => ({
-    app: await buildApp({
-      config,
-      logger,
-      dynamo: aws.dynamo,
-      documents: aws.documents,
-      events: snsEventPublisher(aws.sns, config.FORUM_EVENTS_TOPIC_ARN),
-    }),
-  }),
+  wire: async ({ config, logger, aws }) => {
+    const events = snsEventPublisher(aws.sns, config.FORUM_EVENTS_TOPIC_ARN);
+    return { app: await buildApp({ config, logger, dynamo: aws.dynamo, documents: aws.documents, events }) };
+  },
 });

@@ -4,15 +4,9 @@
  * transaction, which is what makes usernames unique regardless of case.
  */
 
-import { type CursorPage, decodeCursor, pageOf, unlessConditionFails } from '@agora/platform';
+import { type CursorPage, conditionalUpdate, decodeCursor, pageOf } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface User {
   readonly userId: string;
@@ -126,37 +120,27 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
     },
 
     async updateDisplayName(userId: string, displayName: string): Promise<User | undefined> {
-      const updated = await unlessConditionFails(
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { userId },
-            UpdateExpression: 'SET displayName = :name',
-            ConditionExpression: 'listKey = :user',
-            ExpressionAttributeValues: { ':name': displayName, ':user': listKey },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return updated?.Attributes ? toUser(updated.Attributes) : undefined;
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { userId },
+        UpdateExpression: 'SET displayName = :name',
+        ConditionExpression: 'listKey = :user',
+        ExpressionAttributeValues: { ':name': displayName, ':user': listKey },
+      });
+      return item ? toUser(item) : undefined;
     },
 
     /** Grants or revokes a role (operators only: no route calls this). */
     async setRole(userId: string, role: string, granted: boolean): Promise<User | undefined> {
-      const updated = await unlessConditionFails(
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { userId },
-            UpdateExpression: granted ? 'ADD #roles :role' : 'DELETE #roles :role',
-            ConditionExpression: 'listKey = :user',
-            ExpressionAttributeNames: { '#roles': 'roles' },
-            ExpressionAttributeValues: { ':role': new Set([role]), ':user': listKey },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      );
-      return updated?.Attributes ? toUser(updated.Attributes) : undefined;
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { userId },
+        UpdateExpression: granted ? 'ADD #roles :role' : 'DELETE #roles :role',
+        ConditionExpression: 'listKey = :user',
+        ExpressionAttributeNames: { '#roles': 'roles' },
+        ExpressionAttributeValues: { ':role': new Set([role]), ':user': listKey },
+      });
+      return item ? toUser(item) : undefined;
     },
   };
 }
