@@ -2,7 +2,7 @@
  * The messages service: a Fastify plugin (so the monolith can mount it beside the other forum
  * services) and `buildApp`, which puts it on the platform's base app. No listen here.
  */
-import { type App, createServiceApp, type EventPublisher, tokenVerifier } from '@agora/platform';
+import { type App, createServiceApp, type EventPublisher, jwksVerification, tokenVerifier } from '@agora/platform';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
@@ -19,11 +19,7 @@ export interface MessagesDependencies {
 
 /** Everything the messages service serves, as one encapsulated plugin. */
 export const messagesService: FastifyPluginAsync<MessagesDependencies> = async (app, { config, documents, events }) => {
-  await app.register(tokenVerifier, {
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    jwksUrl: config.JWKS_URL,
-  });
+  await app.register(tokenVerifier, jwksVerification(config));
   await app.register(messagesRoutes, { messages: createMessagesRepo(documents, config.MESSAGES_TABLE), events });
 };
 
