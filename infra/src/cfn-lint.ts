@@ -5,48 +5,30 @@
  * emulator harness recreates the venv when its own file changes; this then adds cfn-lint back).
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { ensureEmulatorInstalled, venvDir } from '@agora/tools/emulator';
-import { repoRoot, stateDir } from '@agora/tools/paths';
+import { repoRoot } from '@agora/tools/paths';
+import { installUnderVenvLock, requirementsHash } from '@agora/tools/venv';
 
 const run = promisify(execFile);
 const requirementFiles = [`${repoRoot}tools/emulator/requirements.txt`, `${repoRoot}infra/requirements.txt`];
 export const cfnLintBin = `${venvDir}/bin/cfn-lint`;
 
-async function requirementsHash(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of requirementFiles) hash.update(await readFile(file));
-  return hash.digest('hex');
-}
-
 export async function ensureCfnLintInstalled(): Promise<void> {
   await ensureEmulatorInstalled();
   const marker = `${venvDir}/.agora-infra-requirements`;
-  const wanted = await requirementsHash();
-  const current = async () => existsSync(marker) && (await readFile(marker, 'utf8')) === wanted;
-  if (existsSync(cfnLintBin) && (await current())) return;
-  // The emulator harness's lock: one installer at a time in the venv.
-  const lock = `${stateDir}/venv.lock`;
-  while (true) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (existsSync(cfnLintBin) && (await current())) return;
-    }
-  }
-  try {
+  const wanted = await requirementsHash(requirementFiles);
+  const installed = async () =>
+    existsSync(cfnLintBin) && existsSync(marker) && (await readFile(marker, 'utf8')) === wanted;
+  if (await installed()) return;
+  await installUnderVenvLock(installed, async () => {
     const args = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
     for (const file of requirementFiles) args.push('-r', file);
     await run(`${venvDir}/bin/python`, args, { maxBuffer: 16 * 1024 * 1024 });
     await writeFile(marker, wanted);
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 export interface LintMatch {

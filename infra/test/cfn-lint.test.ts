@@ -10,20 +10,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { platformCatalogue } from '../src/catalogue.ts';
 import { cfnLint } from '../src/cfn-lint.ts';
-import { catalogueWithWorker, synthesize } from './helpers.ts';
+import { catalogueWithWorker, devEndpointsHttpsContext, synthesize } from './helpers.ts';
 
 const configurations = {
   'the real catalogue, defaults': () => synthesize({ catalogue: platformCatalogue() }),
   'with a worker, dev, interface endpoints, HTTPS': () =>
     synthesize({
       catalogue: catalogueWithWorker(),
-      context: {
-        stage: 'dev',
-        egress: 'endpoints',
-        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
-        domainName: 'agora.example.com',
-        'email:stockAlerts': 'ops@example.com',
-      },
+      context: { ...devEndpointsHttpsContext, 'email:stockAlerts': 'ops@example.com' },
     }),
 };
 

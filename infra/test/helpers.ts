@@ -20,6 +20,14 @@ export interface Synthesized {
   readonly unacknowledged: ReturnType<typeof reportedFindings>;
 }
 
+/** The context that turns on every optional part at once: a dev stage, interface endpoints, HTTPS. */
+export const devEndpointsHttpsContext = {
+  stage: 'dev',
+  egress: 'endpoints',
+  certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
+  domainName: 'agora.example.com',
+} as const;
+
 export function synthesize(
   options: { catalogue?: Catalogue; context?: Record<string, string | number> } = {},
 ): Synthesized {

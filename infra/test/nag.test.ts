@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { platformCatalogue } from '../src/catalogue.ts';
 import { acknowledgements } from '../src/nag.ts';
-import { catalogueWithWorker, type Synthesized, synthesize } from './helpers.ts';
+import { catalogueWithWorker, devEndpointsHttpsContext, type Synthesized, synthesize } from './helpers.ts';
 
 const configurations: Record<string, () => Synthesized> = {
   'the real catalogue, defaults': () => synthesize({ catalogue: platformCatalogue() }),
@@ -18,10 +18,7 @@ const configurations: Record<string, () => Synthesized> = {
     synthesize({
       catalogue: catalogueWithWorker(),
       context: {
-        stage: 'dev',
-        egress: 'endpoints',
-        certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
-        domainName: 'agora.example.com',
+        ...devEndpointsHttpsContext,
         connectionArn: 'arn:aws:codeconnections:eu-west-1:123456789012:connection/abc',
       },
     }),

@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
+import { callApi } from './api-call.ts';
 import { freePort } from './emulator.ts';
 import { type RunningSystem, startSystem } from './launcher.ts';
 import { repoRoot } from './paths.ts';
@@ -47,32 +48,20 @@ async function measure(label: string, url: string, concurrent = connections): Pr
   return result;
 }
 
-async function call(base: string, method: string, path: string, body?: unknown, token?: string) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 /** A topic with 50 messages, made through the API. */
 async function topicWithFiftyMessages(gateway: string): Promise<string> {
   const credentials = { username: `bench_${process.pid}`, password: 'correct horse battery' };
-  await call(gateway, 'POST', '/api/users', { ...credentials, displayName: 'Bench Mark' });
-  const token = (await call(gateway, 'POST', '/api/auth/login', credentials)).body.accessToken as string;
-  const topic = await call(gateway, 'POST', '/api/topics', { title: 'Fifty messages' }, token);
+  await callApi(gateway, 'POST', '/api/users', { ...credentials, displayName: 'Bench Mark' });
+  const token = (await callApi(gateway, 'POST', '/api/auth/login', credentials)).body.accessToken as string;
+  const topic = await callApi(gateway, 'POST', '/api/topics', { title: 'Fifty messages' }, token);
   const topicId = topic.body.topicId as string;
   const deadline = Date.now() + 10_000;
-  while ((await call(gateway, 'GET', `/api/topics/${topicId}/messages`)).status !== 200) {
+  while ((await callApi(gateway, 'GET', `/api/topics/${topicId}/messages`)).status !== 200) {
     if (Date.now() > deadline) throw new Error('the topic never reached the messages service');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   for (let i = 0; i < 50; i++) {
-    const posted = await call(gateway, 'POST', `/api/topics/${topicId}/messages`, { body: `message ${i}` }, token);
+    const posted = await callApi(gateway, 'POST', `/api/topics/${topicId}/messages`, { body: `message ${i}` }, token);
     if (posted.status !== 201) throw new Error(`posting failed: ${posted.status}`);
   }
   return topicId;
@@ -113,7 +102,7 @@ try {
   const messages = system.processes.get(topology === 'monolith' ? 'forum' : 'messages')?.url as string;
   const topicId = await topicWithFiftyMessages(gateway);
   const listPath = `/api/topics/${topicId}/messages?limit=50`;
-  const listed = await call(gateway, 'GET', listPath);
+  const listed = await callApi(gateway, 'GET', listPath);
   if ((listed.body.items as unknown[]).length !== 50) throw new Error('the page does not hold 50 messages');
 
   process.stdout.write('\nrequests/s\n');

@@ -6,10 +6,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { upstreamVariable } from '@agora/gateway/config';
-import { routes, type ServiceDefinition, serviceNamed, services } from '@agora/platform/catalogue';
+import { type ServiceDefinition, serviceNamed, services } from '@agora/platform/catalogue';
 import type { Deployment } from './bootstrap.ts';
-import { resourceEnvironment } from './service-env.ts';
+import { serviceEnvironment } from './service-env.ts';
 
 /** The file every container's start command reads (Dockerfile.base's CMD); one folder per service. */
 export const containerEnvFile = '/run/agora/service.env';
@@ -18,25 +17,15 @@ export function containerUrl(service: Pick<ServiceDefinition, 'name' | 'containe
   return `http://${service.name}:${service.containerPort}`;
 }
 
-/** The service that signs tokens holds the private key (as in the local launcher). */
-function signsTokens(service: ServiceDefinition): boolean {
-  return service.name === 'users';
-}
-
 export function containerEnvironment(
   service: ServiceDefinition,
   deployment: Deployment,
   signingKeyPem: string,
 ): Record<string, string> {
-  const routed = new Set<string>(routes.map((rule) => rule.service));
-  return {
-    ...resourceEnvironment(service, deployment),
-    ...(signsTokens(service) ? { JWT_PRIVATE_KEY: signingKeyPem } : {}),
-    ...(service.verifiesTokens ? { JWKS_URL: `${containerUrl(serviceNamed('users'))}/.well-known/jwks.json` } : {}),
-    ...(service.kind === 'gateway'
-      ? Object.fromEntries([...routed].map((name) => [upstreamVariable(name), containerUrl(serviceNamed(name))]))
-      : {}),
-  };
+  return serviceEnvironment(service, deployment, {
+    urlOf: (name) => containerUrl(serviceNamed(name)),
+    signingKeyPem,
+  });
 }
 
 /** Node's --env-file syntax: double-quoted values may span lines (the PEM key does). */

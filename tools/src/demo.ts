@@ -6,6 +6,7 @@
  * Running it again logs the same users in and adds more topics.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { callApi } from './api-call.ts';
 import { stateDir } from './paths.ts';
 
 const password = 'correct horse battery';
@@ -48,24 +49,11 @@ export interface DemoSummary {
   readonly messages: number;
 }
 
-async function call(base: string, method: string, path: string, body?: unknown, token?: string) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
-
 async function waitUntilPostable(base: string, topicId: string): Promise<void> {
   // The messages service learns of a new topic through an event: wait (bounded) until it has.
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if ((await call(base, 'GET', `/api/topics/${topicId}/messages?limit=1`)).status === 200) return;
+    if ((await callApi(base, 'GET', `/api/topics/${topicId}/messages?limit=1`)).status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`topic ${topicId} did not become postable within 10 s`);
@@ -74,11 +62,11 @@ async function waitUntilPostable(base: string, topicId: string): Promise<void> {
 export async function fillDemoData(gatewayUrl: string, log: (line: string) => void = () => {}): Promise<DemoSummary> {
   const tokens = new Map<string, string>();
   for (const person of people) {
-    const registered = await call(gatewayUrl, 'POST', '/api/users', { ...person, password });
+    const registered = await callApi(gatewayUrl, 'POST', '/api/users', { ...person, password });
     if (registered.status !== 201 && registered.status !== 409) {
       throw new Error(`registering ${person.username}: ${registered.status} ${JSON.stringify(registered.body)}`);
     }
-    const login = await call(gatewayUrl, 'POST', '/api/auth/login', { username: person.username, password });
+    const login = await callApi(gatewayUrl, 'POST', '/api/auth/login', { username: person.username, password });
     if (login.status !== 200) throw new Error(`logging in ${person.username}: ${login.status}`);
     tokens.set(person.username, login.body.accessToken as string);
     log(`user ${person.username} (password: ${password})`);
@@ -86,7 +74,7 @@ export async function fillDemoData(gatewayUrl: string, log: (line: string) => vo
   let messages = 0;
   for (const conversation of conversations) {
     const [first, ...rest] = conversation.replies;
-    const created = await call(
+    const created = await callApi(
       gatewayUrl,
       'POST',
       '/api/topics',
@@ -98,7 +86,7 @@ export async function fillDemoData(gatewayUrl: string, log: (line: string) => vo
     if (first) messages += 1;
     await waitUntilPostable(gatewayUrl, topicId);
     for (const [author, body] of rest) {
-      const posted = await call(gatewayUrl, 'POST', `/api/topics/${topicId}/messages`, { body }, tokens.get(author));
+      const posted = await callApi(gatewayUrl, 'POST', `/api/topics/${topicId}/messages`, { body }, tokens.get(author));
       if (posted.status !== 201) throw new Error(`posting: ${posted.status} ${JSON.stringify(posted.body)}`);
       messages += 1;
     }

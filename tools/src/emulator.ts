@@ -4,12 +4,12 @@
  * already set, that endpoint is used and nothing is started.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { repoRoot, stateDir } from './paths.ts';
+import { installUnderVenvLock, requirementsHash } from './venv.ts';
 
 const run = promisify(execFile);
 
@@ -25,31 +25,14 @@ export const emulatorCredentials = {
   AWS_REGION: 'us-east-1',
 };
 
-async function requirementsHash(): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(requirementsFile))
-    .digest('hex');
-}
-
 /** Creates the venv with the pinned moto if it is missing or stale; a fast no-op otherwise. */
 export async function ensureEmulatorInstalled(log: (line: string) => void = () => {}): Promise<void> {
   const marker = `${venvDir}/.agora-requirements`;
-  const wanted = await requirementsHash();
-  if (existsSync(python) && existsSync(marker) && (await readFile(marker, 'utf8')) === wanted) return;
+  const wanted = await requirementsHash([requirementsFile]);
+  const current = async () => existsSync(marker) && (await readFile(marker, 'utf8')) === wanted;
+  if (existsSync(python) && (await current())) return;
 
-  await mkdir(stateDir, { recursive: true });
-  const lock = `${stateDir}/venv.lock`;
-  // Parallel callers (test files) wait for the one that installs.
-  while (true) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (existsSync(marker) && (await readFile(marker, 'utf8')) === wanted) return;
-    }
-  }
-  try {
+  await installUnderVenvLock(current, async () => {
     log('installing the AWS emulator (moto) into .agora/venv …');
     await rm(venvDir, { recursive: true, force: true });
     const systemPython = process.env.AGORA_PYTHON ?? 'python3';
@@ -58,9 +41,7 @@ export async function ensureEmulatorInstalled(log: (line: string) => void = () =
       maxBuffer: 16 * 1024 * 1024,
     });
     await writeFile(marker, wanted);
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
+  });
 }
 
 export async function freePort(): Promise<number> {

@@ -6,14 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { upstreamVariable } from '@agora/gateway/config';
-import { monolith, routes, serviceNamed, services } from '@agora/platform/catalogue';
+import { monolith, type ServiceDefinition, serviceNamed, services } from '@agora/platform/catalogue';
 import { emulatorClients } from './aws.ts';
 import { bootstrap, type Deployment } from './bootstrap.ts';
 import { generateSigningKeyPem } from './dev-key.ts';
 import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
 import { repoRoot } from './paths.ts';
-import { resourceEnvironment } from './service-env.ts';
+import { type ServiceLocations, serviceEnvironment } from './service-env.ts';
 
 export interface SystemOptions {
   /** resource name prefix: `agora` for `npm run up`, unique in tests */
@@ -143,7 +142,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     for (const name of mounted) ports.set(name, monolithPort);
   }
   const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
-  const jwksUrl = `${urlOf('users')}/.well-known/jwks.json`;
+  const locations: ServiceLocations = { urlOf, signingKeyPem: signingKey };
+  const environmentOf = (service: ServiceDefinition) => serviceEnvironment(service, deployment, locations);
 
   const processes = new Map<string, RunningProcess>();
   const stopAll = async () => {
@@ -152,24 +152,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   };
   try {
     for (const service of apis) {
-      const env = {
-        ...common,
-        ...resourceEnvironment(service, deployment),
-        PORT: String(ports.get(service.name)),
-        ...(service.name === 'users' ? { JWT_PRIVATE_KEY: signingKey } : {}),
-        ...(service.verifiesTokens ? { JWKS_URL: jwksUrl } : {}),
-      };
+      const env = { ...common, ...environmentOf(service), PORT: String(ports.get(service.name)) };
       const entry = `services/${service.workspace}/${service.entry}`;
       processes.set(service.name, startProcess(service.name, entry, env, urlOf(service.name), options.onLog));
     }
     if (mounted.size > 0) {
       const env: Record<string, string> = { ...common, PORT: String(ports.get(monolith.name)) };
-      for (const name of mounted) {
-        const service = serviceNamed(name);
-        Object.assign(env, resourceEnvironment(service, deployment));
-        if (service.verifiesTokens) env.JWKS_URL = jwksUrl;
-      }
-      if (mounted.has('users')) env.JWT_PRIVATE_KEY = signingKey;
+      for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
       const entry = `services/${monolith.workspace}/${monolith.entry}`;
       processes.set(monolith.name, startProcess(monolith.name, entry, env, urlOf(monolith.name), options.onLog));
     }
@@ -184,7 +173,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         const port = await freePort();
         const env = {
           ...common,
-          ...resourceEnvironment(service, deployment),
+          ...environmentOf(service),
           PORT: String(port),
           ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
         };
@@ -199,12 +188,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     const gateway = serviceNamed('gateway');
     const gatewayPort = options.gatewayPort ?? 8080;
     const resolvedGatewayPort = gatewayPort === 0 ? await freePort() : gatewayPort;
-    const routed = new Set<string>(routes.map((rule) => rule.service));
     const gatewayEnv = {
       HOST: common.HOST as string,
       LOG_LEVEL: common.LOG_LEVEL as string,
       PORT: String(resolvedGatewayPort),
-      ...Object.fromEntries([...routed].map((name) => [upstreamVariable(name), urlOf(name)])),
+      ...environmentOf(gateway),
     };
     const gatewayUrl = `http://127.0.0.1:${resolvedGatewayPort}`;
     const running = startProcess(

@@ -4,10 +4,10 @@
  * the API is identical; only the process boundary is gone. No listen here.
  */
 import { messagesService } from '@agora/messages';
-import { type App, createBaseApp, type EventPublisher, registerOpenApi } from '@agora/platform';
+import { type App, createServiceApp, type EventPublisher } from '@agora/platform';
 import { topicsService } from '@agora/topics';
 import { usersService } from '@agora/users';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import type { MonolithConfig } from './config.ts';
@@ -22,20 +22,11 @@ export interface MonolithOptions {
 
 export async function buildMonolith(options: MonolithOptions): Promise<App> {
   const { config } = options;
-  const app = await createBaseApp({
-    logger: options.logger,
-    corsOrigins: config.CORS_ORIGINS,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    readiness: async () => {
-      await Promise.all(
-        [config.USERS_TABLE, config.TOPICS_TABLE, config.MESSAGES_TABLE].map((TableName) =>
-          options.dynamo.send(new DescribeTableCommand({ TableName })),
-        ),
-      );
-    },
+  const app = await createServiceApp({
+    ...options,
+    readinessTables: [config.USERS_TABLE, config.TOPICS_TABLE, config.MESSAGES_TABLE],
+    openApi: { title: 'Agora forum (monolith)', description: 'Users, topics and messages' },
   });
-  await registerOpenApi(app, { title: 'Agora forum (monolith)', description: 'Users, topics and messages' });
   const shared = { config, documents: options.documents, events: options.events };
   await app.register(usersService, shared);
   await app.register(topicsService, shared);

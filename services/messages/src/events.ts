@@ -3,10 +3,17 @@
  * topic.created, topic.deleted) and run in the service's own process (see server.ts).
  * Each is idempotent: delivering an event twice leaves the same state as once.
  */
-import { createEventConsumer, type EventConsumer, type EventHandlers, type EventPublisher } from '@agora/platform';
+import {
+  createEventConsumer,
+  type EventConsumer,
+  type EventHandlers,
+  type EventPublisher,
+  type ServiceContext,
+} from '@agora/platform';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { epoch, type MessagesRepo } from './messages-repo.ts';
+import type { MessagesConfig } from './config.ts';
+import { createMessagesRepo, epoch, type MessagesRepo } from './messages-repo.ts';
 
 export function messagesEventHandlers(messages: MessagesRepo, events: EventPublisher): EventHandlers {
   return {
@@ -59,5 +66,20 @@ export function createMessagesConsumer(options: MessagesConsumerOptions): EventC
     handlers: messagesEventHandlers(options.messages, options.events),
     logger: options.logger.child({ consumer: 'messages-events' }),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
+  });
+}
+
+/** The consumer as a process runs it (the service or the monolith): its queue and table from config. */
+export function messagesConsumerOf(
+  context: ServiceContext<Pick<MessagesConfig, 'MESSAGES_EVENTS_QUEUE_URL' | 'MESSAGES_TABLE'>>,
+  events: EventPublisher,
+): EventConsumer {
+  const { config, aws, logger } = context;
+  return createMessagesConsumer({
+    sqs: aws.sqs,
+    queueUrl: config.MESSAGES_EVENTS_QUEUE_URL,
+    messages: createMessagesRepo(aws.documents, config.MESSAGES_TABLE),
+    events,
+    logger,
   });
 }

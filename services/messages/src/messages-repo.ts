@@ -12,7 +12,7 @@
  * Only messages carry `messageId` and `authorId`, so the byMessageId and byAuthor indexes hold
  * messages only.
  */
-import { decodeCursor, encodeCursor, problems } from '@agora/platform';
+import { conditionalUpdate, decodeCursor, pageOf, problems, unlessConditionFails } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -56,7 +56,6 @@ const authorCursorKeys = ['topicId', 'sortKey', 'authorId'] as const;
 export const epoch = '1970-01-01T00:00:00.000Z';
 
 const sortKeyOf = (messageId: string) => `${messagePrefix}${messageId}`;
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 function toMessage(item: Record<string, unknown>): Message {
   return {
@@ -109,8 +108,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
         if (record?.sortKey !== topicRecordKey || record.status !== 'open') return undefined;
         messages = rest;
       }
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: messages.map(toMessage), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(messages.map(toMessage), LastEvaluatedKey);
     },
 
     /** One page of a user's messages across topics, newest first, in one Query. */
@@ -128,8 +126,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
           ExclusiveStartKey: start,
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map(toMessage), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(Items.map(toMessage), LastEvaluatedKey);
     },
 
     async findById(messageId: string): Promise<Message | undefined> {
@@ -184,53 +181,40 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
     },
 
     async updateBody(message: Message, body: string, editedAt: string): Promise<Message | undefined> {
-      try {
-        const { Attributes } = await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
-            UpdateExpression: 'SET body = :body, editedAt = :editedAt',
-            ConditionExpression: 'authorId = :authorId',
-            ExpressionAttributeValues: { ':body': body, ':editedAt': editedAt, ':authorId': message.authorId },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return Attributes ? toMessage(Attributes) : undefined;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
+        UpdateExpression: 'SET body = :body, editedAt = :editedAt',
+        ConditionExpression: 'authorId = :authorId',
+        ExpressionAttributeValues: { ':body': body, ':editedAt': editedAt, ':authorId': message.authorId },
+      });
+      return item ? toMessage(item) : undefined;
     },
 
     async delete(message: Message): Promise<boolean> {
-      try {
-        await documents.send(
+      const deleted = await unlessConditionFails(
+        documents.send(
           new DeleteCommand({
             TableName: tableName,
             Key: { topicId: message.topicId, sortKey: sortKeyOf(message.messageId) },
             ConditionExpression: 'attribute_exists(sortKey)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      return deleted !== undefined;
     },
 
     /** Records a new topic as open, unless a record (open, or a deletion seen first) exists. */
     async recordTopicCreated(topicId: string, at: string): Promise<void> {
-      try {
-        await documents.send(
+      await unlessConditionFails(
+        documents.send(
           new PutCommand({
             TableName: tableName,
             Item: { topicId, sortKey: topicRecordKey, status: 'open', at },
             ConditionExpression: 'attribute_not_exists(topicId)',
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     /**
@@ -274,8 +258,8 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
      * Returns false when the rename was older than the stored one.
      */
     async rename(userId: string, displayName: string, renamedAt: string): Promise<boolean> {
-      try {
-        await documents.send(
+      const written = await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { topicId: `author#${userId}`, sortKey: authorRecordKey },
@@ -283,11 +267,9 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
             ConditionExpression: 'attribute_not_exists(renamedAt) OR renamedAt <= :at',
             ExpressionAttributeValues: { ':name': displayName, ':at': renamedAt },
           }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      if (!written) return false;
       let start: Record<string, unknown> | undefined;
       do {
         const page = await documents.send(
@@ -304,8 +286,8 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
         );
         await Promise.all(
           (page.Items ?? []).map(async (key) => {
-            try {
-              await documents.send(
+            await unlessConditionFails(
+              documents.send(
                 new UpdateCommand({
                   TableName: tableName,
                   Key: { topicId: key.topicId, sortKey: key.sortKey },
@@ -313,10 +295,8 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
                   ConditionExpression: 'attribute_exists(sortKey) AND authorNameAt < :at',
                   ExpressionAttributeValues: { ':name': displayName, ':at': renamedAt },
                 }),
-              );
-            } catch (error) {
-              if (!isConditionFailure(error)) throw error;
-            }
+              ),
+            );
           }),
         );
         start = page.LastEvaluatedKey;

@@ -43,6 +43,18 @@ export interface TokenVerifierOptions {
   readonly tokenTtlSeconds?: number;
 }
 
+/** The tokenVerificationConfig variables, as a service that verifies against the JWKS reads them. */
+export interface JwksVerificationConfig {
+  readonly JWT_ISSUER: string;
+  readonly JWT_AUDIENCE: string;
+  readonly JWKS_URL: string;
+}
+
+/** Verifier options for a service that verifies users' tokens against the users service's JWKS. */
+export function jwksVerification(config: JwksVerificationConfig): TokenVerifierOptions {
+  return { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL };
+}
+
 function jwksKeyResolver(jwksUrl: string) {
   const url = new URL(jwksUrl);
   const getJwks = buildGetJwks({ jwksPath: url.pathname, ttl: 10 * 60 * 1000 });

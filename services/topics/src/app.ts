@@ -2,8 +2,8 @@
  * The topics service: a Fastify plugin (so the monolith can mount it beside the other forum
  * services) and `buildApp`, which puts it on the platform's base app. No listen here.
  */
-import { type App, createBaseApp, type EventPublisher, registerOpenApi, tokenVerifier } from '@agora/platform';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type App, createServiceApp, type EventPublisher, jwksVerification, tokenVerifier } from '@agora/platform';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
@@ -19,11 +19,7 @@ export interface TopicsDependencies {
 
 /** Everything the topics service serves, as one encapsulated plugin. */
 export const topicsService: FastifyPluginAsync<TopicsDependencies> = async (app, { config, documents, events }) => {
-  await app.register(tokenVerifier, {
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    jwksUrl: config.JWKS_URL,
-  });
+  await app.register(tokenVerifier, jwksVerification(config));
   await app.register(topicsRoutes, { topics: createTopicsRepo(documents, config.TOPICS_TABLE), events });
 };
 
@@ -34,17 +30,11 @@ export interface BuildOptions extends TopicsDependencies {
 }
 
 export async function buildApp(options: BuildOptions): Promise<App> {
-  const { config } = options;
-  const app = await createBaseApp({
-    logger: options.logger,
-    corsOrigins: config.CORS_ORIGINS,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    readiness: async () => {
-      await options.dynamo.send(new DescribeTableCommand({ TableName: config.TOPICS_TABLE }));
-    },
+  const app = await createServiceApp({
+    ...options,
+    readinessTables: [options.config.TOPICS_TABLE],
+    openApi: { title: 'Agora topics', description: 'Forum topics' },
   });
-  await registerOpenApi(app, { title: 'Agora topics', description: 'Forum topics' });
   await app.register(topicsService, options);
   return app;
 }

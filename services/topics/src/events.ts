@@ -3,10 +3,11 @@
  * messageCount and lastActivityAt. They run in the service's own process, fed by its own queue
  * (see server.ts); each is idempotent (the repo counts an event once).
  */
-import { createEventConsumer, type EventConsumer, type EventHandlers } from '@agora/platform';
+import { createEventConsumer, type EventConsumer, type EventHandlers, type ServiceContext } from '@agora/platform';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import type { TopicsRepo } from './topics-repo.ts';
+import type { TopicsConfig } from './config.ts';
+import { createTopicsRepo, type TopicsRepo } from './topics-repo.ts';
 
 export function topicsEventHandlers(topics: TopicsRepo): EventHandlers {
   return {
@@ -34,5 +35,18 @@ export function createTopicsConsumer(options: TopicsConsumerOptions): EventConsu
     handlers: topicsEventHandlers(options.topics),
     logger: options.logger.child({ consumer: 'topics-events' }),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
+  });
+}
+
+/** The consumer as a process runs it (the service or the monolith): its queue and table from config. */
+export function topicsConsumerOf(
+  context: ServiceContext<Pick<TopicsConfig, 'TOPICS_EVENTS_QUEUE_URL' | 'TOPICS_TABLE'>>,
+): EventConsumer {
+  const { config, aws, logger } = context;
+  return createTopicsConsumer({
+    sqs: aws.sqs,
+    queueUrl: config.TOPICS_EVENTS_QUEUE_URL,
+    topics: createTopicsRepo(aws.documents, config.TOPICS_TABLE),
+    logger,
   });
 }

@@ -4,7 +4,7 @@
  * one marker item per message event already counted (`topicId` = `counted#<kind>#<messageId>`),
  * written in the same transaction as the count, which is what makes the count idempotent.
  */
-import { decodeCursor, encodeCursor } from '@agora/platform';
+import { type CursorPage, conditionalUpdate, decodeCursor, pageOf, unlessConditionFails } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -44,8 +44,6 @@ function toTopic(item: Record<string, unknown>): Topic {
   };
 }
 
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
-
 export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: string) {
   return {
     async create(topic: Topic): Promise<void> {
@@ -64,7 +62,7 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
     },
 
     /** Topics by latest activity, newest first, a page at a time. */
-    async listByActivity(limit: number, cursor?: string): Promise<{ items: Topic[]; nextCursor?: string }> {
+    async listByActivity(limit: number, cursor?: string): Promise<CursorPage<Topic>> {
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -76,44 +74,32 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
           ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map(toTopic), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(Items.map(toTopic), LastEvaluatedKey);
     },
 
     async updateTitle(topicId: string, title: string, editedAt: string): Promise<Topic | undefined> {
-      try {
-        const { Attributes } = await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { topicId },
-            UpdateExpression: 'SET title = :title, editedAt = :editedAt',
-            ConditionExpression: 'feed = :feed',
-            ExpressionAttributeValues: { ':title': title, ':editedAt': editedAt, ':feed': feed },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return Attributes ? toTopic(Attributes) : undefined;
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { topicId },
+        UpdateExpression: 'SET title = :title, editedAt = :editedAt',
+        ConditionExpression: 'feed = :feed',
+        ExpressionAttributeValues: { ':title': title, ':editedAt': editedAt, ':feed': feed },
+      });
+      return item ? toTopic(item) : undefined;
     },
 
     async delete(topicId: string): Promise<boolean> {
-      try {
-        await documents.send(
+      const deleted = await unlessConditionFails(
+        documents.send(
           new DeleteCommand({
             TableName: tableName,
             Key: { topicId },
             ConditionExpression: 'feed = :feed',
             ExpressionAttributeValues: { ':feed': feed },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      return deleted !== undefined;
     },
 
     /**
@@ -165,8 +151,8 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
 
     /** Moves lastActivityAt forward to `at` (never back), so replays and reordering are harmless. */
     async touch(topicId: string, at: string): Promise<void> {
-      try {
-        await documents.send(
+      await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { topicId },
@@ -174,10 +160,8 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
             ConditionExpression: 'feed = :feed AND lastActivityAt < :at',
             ExpressionAttributeValues: { ':at': at, ':feed': feed },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
   };
 }

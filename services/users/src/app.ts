@@ -4,8 +4,8 @@
  * call `inject`; server.ts starts it.
  */
 
-import { type App, createBaseApp, type EventPublisher, registerOpenApi, tokenVerifier } from '@agora/platform';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type App, createServiceApp, type EventPublisher, tokenVerifier } from '@agora/platform';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
@@ -48,17 +48,11 @@ export interface BuildOptions extends UsersDependencies {
 }
 
 export async function buildApp(options: BuildOptions): Promise<App> {
-  const { config } = options;
-  const app = await createBaseApp({
-    logger: options.logger,
-    corsOrigins: config.CORS_ORIGINS,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    readiness: async () => {
-      await options.dynamo.send(new DescribeTableCommand({ TableName: config.USERS_TABLE }));
-    },
+  const app = await createServiceApp({
+    ...options,
+    readinessTables: [options.config.USERS_TABLE],
+    openApi: { title: 'Agora users', description: 'Registration, login, profiles, the JWKS' },
   });
-  await registerOpenApi(app, { title: 'Agora users', description: 'Registration, login, profiles, the JWKS' });
   await app.register(usersService, options);
   return app;
 }

@@ -4,15 +4,9 @@
  * transaction, which is what makes usernames unique regardless of case.
  */
 
-import { decodeCursor, encodeCursor } from '@agora/platform';
+import { type CursorPage, conditionalUpdate, decodeCursor, pageOf } from '@agora/platform';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface User {
   readonly userId: string;
@@ -111,7 +105,7 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
     },
 
     /** Users in registration order, a page at a time. */
-    async list(limit: number, cursor?: string): Promise<{ items: User[]; nextCursor?: string }> {
+    async list(limit: number, cursor?: string): Promise<CursorPage<User>> {
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -122,48 +116,31 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
           ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map(toUser), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(Items.map(toUser), LastEvaluatedKey);
     },
 
     async updateDisplayName(userId: string, displayName: string): Promise<User | undefined> {
-      try {
-        const { Attributes } = await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { userId },
-            UpdateExpression: 'SET displayName = :name',
-            ConditionExpression: 'listKey = :user',
-            ExpressionAttributeValues: { ':name': displayName, ':user': listKey },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return Attributes ? toUser(Attributes) : undefined;
-      } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-        throw error;
-      }
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { userId },
+        UpdateExpression: 'SET displayName = :name',
+        ConditionExpression: 'listKey = :user',
+        ExpressionAttributeValues: { ':name': displayName, ':user': listKey },
+      });
+      return item ? toUser(item) : undefined;
     },
 
     /** Grants or revokes a role (operators only: no route calls this). */
     async setRole(userId: string, role: string, granted: boolean): Promise<User | undefined> {
-      try {
-        const { Attributes } = await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { userId },
-            UpdateExpression: granted ? 'ADD #roles :role' : 'DELETE #roles :role',
-            ConditionExpression: 'listKey = :user',
-            ExpressionAttributeNames: { '#roles': 'roles' },
-            ExpressionAttributeValues: { ':role': new Set([role]), ':user': listKey },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return Attributes ? toUser(Attributes) : undefined;
-      } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
-        throw error;
-      }
+      const item = await conditionalUpdate(documents, {
+        TableName: tableName,
+        Key: { userId },
+        UpdateExpression: granted ? 'ADD #roles :role' : 'DELETE #roles :role',
+        ConditionExpression: 'listKey = :user',
+        ExpressionAttributeNames: { '#roles': 'roles' },
+        ExpressionAttributeValues: { ':role': new Set([role]), ':user': listKey },
+      });
+      return item ? toUser(item) : undefined;
     },
   };
 }
