@@ -1,53 +1,13 @@
 /**
- * cfn-lint, pinned in infra/requirements.txt, installed into the project venv (.agora/venv, which
- * the emulator harness creates) and resolved together with the emulator's requirements, so one
- * pip install never breaks the other. Reinstalls when either requirements file changes (the
- * emulator harness recreates the venv when its own file changes; this then adds cfn-lint back).
+ * cfn-lint, pinned in infra/requirements.txt, installed into the project venv (.agora/venv) with
+ * the other Python tools, all resolved together (tools/src/python-tools.ts).
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { ensureEmulatorInstalled, venvDir } from '@agora/tools/emulator';
-import { repoRoot, stateDir } from '@agora/tools/paths';
+import { ensurePythonToolsInstalled, venvBin } from '@agora/tools/python-tools';
 
 const run = promisify(execFile);
-const requirementFiles = [`${repoRoot}tools/emulator/requirements.txt`, `${repoRoot}infra/requirements.txt`];
-export const cfnLintBin = `${venvDir}/bin/cfn-lint`;
-
-async function requirementsHash(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of requirementFiles) hash.update(await readFile(file));
-  return hash.digest('hex');
-}
-
-export async function ensureCfnLintInstalled(): Promise<void> {
-  await ensureEmulatorInstalled();
-  const marker = `${venvDir}/.agora-infra-requirements`;
-  const wanted = await requirementsHash();
-  const current = async () => existsSync(marker) && (await readFile(marker, 'utf8')) === wanted;
-  if (existsSync(cfnLintBin) && (await current())) return;
-  // The emulator harness's lock: one installer at a time in the venv.
-  const lock = `${stateDir}/venv.lock`;
-  while (true) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      if (existsSync(cfnLintBin) && (await current())) return;
-    }
-  }
-  try {
-    const args = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
-    for (const file of requirementFiles) args.push('-r', file);
-    await run(`${venvDir}/bin/python`, args, { maxBuffer: 16 * 1024 * 1024 });
-    await writeFile(marker, wanted);
-  } finally {
-    await rm(lock, { recursive: true, force: true });
-  }
-}
+export const cfnLintBin = venvBin('cfn-lint');
 
 export interface LintMatch {
   readonly Level: 'Error' | 'Warning' | 'Informational';
@@ -59,7 +19,7 @@ export interface LintMatch {
 
 /** Runs cfn-lint over the templates; resolves with every match (errors, warnings, informational). */
 export async function cfnLint(templates: readonly string[]): Promise<LintMatch[]> {
-  await ensureCfnLintInstalled();
+  await ensurePythonToolsInstalled();
   try {
     const { stdout } = await run(cfnLintBin, ['--format', 'json', '--', ...templates], {
       maxBuffer: 64 * 1024 * 1024,
