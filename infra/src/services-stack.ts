@@ -152,6 +152,7 @@ export class ServicesStack extends Stack {
       HOST: '0.0.0.0',
       LOG_LEVEL: 'info',
       AWS_REGION: this.region,
+      ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
     };
     for (const use of service.uses) {
       const resource = data.resource(use.resource);

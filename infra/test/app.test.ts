@@ -233,7 +233,7 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
         const [task] = Object.values(tasks) as {
           Properties: {
             ContainerDefinitions: {
-              Environment: { Name: string }[];
+              Environment: { Name: string; Value: unknown }[];
               Secrets?: { Name: string }[];
               PortMappings: { ContainerPort: number }[];
             }[];
@@ -254,6 +254,11 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
           `${service.name}: JWKS_URL iff it verifies tokens`,
         );
         assert.ok(!names.includes('JWT_PRIVATE_KEY'), 'the signing key is never plain environment');
+        assert.equal(
+          container.Environment.find((variable) => variable.Name === 'NODE_OPTIONS')?.Value,
+          service.nodeOptions,
+          `${service.name} runs Node with its catalogue nodeOptions`,
+        );
         assert.deepEqual(
           container.PortMappings.map((mapping) => mapping.ContainerPort),
           [service.containerPort],

@@ -132,6 +132,9 @@ export async function startEmulator(options: { log?: (line: string) => void } = 
       owned: true,
       async stop() {
         if (child.exitCode !== null) return;
+        // Unref'd above: without this, a moto slow to exit (holding much data) leaves the caller's
+        // top-level await unsettled once the SIGKILL timer has fired.
+        child.ref();
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
         await exited;

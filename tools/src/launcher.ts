@@ -182,7 +182,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       for (let index = 1; index <= workerCount; index++) {
         const name = workerCount === 1 ? service.name : `${service.name}-${index}`;
         const port = await freePort();
-        const env = { ...common, ...resourceEnvironment(service, deployment), PORT: String(port) };
+        const env = {
+          ...common,
+          ...resourceEnvironment(service, deployment),
+          PORT: String(port),
+          ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
+        };
         const url = `http://127.0.0.1:${port}`;
         const running = startProcess(name, `services/${service.workspace}/${service.entry}`, env, url, options.onLog);
         processes.set(name, running);

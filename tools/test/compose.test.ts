@@ -91,6 +91,16 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  test('each container runs Node with its catalogue nodeOptions', () => {
+    for (const service of services) {
+      assert.equal(
+        container(service.name).environment?.NODE_OPTIONS,
+        service.nodeOptions,
+        `${service.name}'s NODE_OPTIONS must be the catalogue's nodeOptions`,
+      );
+    }
+  });
+
   test("each container's environment supplies every variable its service's config schema requires", async () => {
     const signingKey = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMG\n-----END PRIVATE KEY-----\n';
     for (const service of services) {

@@ -1,17 +1,17 @@
 /**
  * The inventory table: one item per (store, item). The only module that knows its keys and
- * expressions. Besides the stock itself, each item remembers which upload wrote it last
- * (`uploadId`), the count before that upload (`previousCount`) and whether that upload's alert
- * went out (`alertedBy`): that is what lets a file be loaded again, after a crash or a duplicate
- * delivery, with the same outcome as one clean load.
+ * expressions. Besides the stock, an item remembers the upload that wrote it last (`uploadId`)
+ * and, while its stock alert is written but not yet published, `pendingAlert` (that upload's id)
+ * and `alertKind`: what lets a file be loaded again, after a crash or a duplicate delivery, with
+ * the same outcome as one clean load (see worker/load-stock.ts).
  */
 
 import { decodeCursor, encodeCursor } from '@agora/platform';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type Backoff, defaultBackoff, jitteredDelay, sleep } from './retry.ts';
@@ -28,12 +28,15 @@ export interface StockItem extends StockKey {
   readonly uploadId: string;
 }
 
+export type AlertKind = 'out-of-stock' | 'back-in-stock';
+
 /** What the loader reads and writes: the stock plus its bookkeeping. */
 export interface StoredStockItem extends StockItem {
-  /** the count before `uploadId` changed it (absent: the item did not exist) */
+  /** the count before `uploadId` changed it, when known */
   readonly previousCount?: number;
-  /** set to `uploadId` once the alert for that upload's change was published */
-  readonly alertedBy?: string;
+  /** set (to `uploadId`) from the write that makes a transition until its alert is published */
+  readonly pendingAlert?: string;
+  readonly alertKind?: AlertKind;
 }
 
 export function stockKey(key: StockKey): string {
@@ -41,10 +44,10 @@ export function stockKey(key: StockKey): string {
   return `${key.store}\u0000${key.item}`;
 }
 
-const batchGetLimit = 100;
 const batchWriteLimit = 25;
 const outOfStockIndex = 'outOfStock';
 const byItemIndex = 'byItem';
+const pendingAlertsIndex = 'pendingAlerts';
 
 function toStockItem(item: Record<string, unknown>): StockItem {
   return {
@@ -54,6 +57,10 @@ function toStockItem(item: Record<string, unknown>): StockItem {
     updatedAt: item.updatedAt as string,
     uploadId: item.uploadId as string,
   };
+}
+
+function mapByItem(items: readonly StoredStockItem[]): Map<string, StoredStockItem> {
+  return new Map(items.map((item) => [item.item, item]));
 }
 
 export interface InventoryRepoOptions {
@@ -75,28 +82,15 @@ export function createInventoryRepo(
   const backoff = options.backoff ?? defaultBackoff;
   const writeConcurrency = options.writeConcurrency ?? 4;
 
-  async function getBatch(keys: readonly StockKey[], found: Map<string, StoredStockItem>): Promise<void> {
-    let request: Record<string, unknown>[] = keys.map(({ store, item }) => ({ store, item }));
-    for (let attempt = 0; request.length > 0; attempt++) {
-      if (attempt >= backoff.maxAttempts) throw new Error(`BatchGetItem left ${request.length} keys unprocessed`);
-      if (attempt > 0) await sleep(jitteredDelay(attempt, backoff));
-      const { Responses, UnprocessedKeys } = await documents.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: request,
-              ConsistentRead: true,
-              ProjectionExpression: '#store, #item, #count, uploadId, previousCount, alertedBy, updatedAt',
-              ExpressionAttributeNames: { '#store': 'store', '#item': 'item', '#count': 'count' },
-            },
-          },
-        }),
-      );
-      for (const stored of Responses?.[tableName] ?? []) {
-        found.set(stockKey(stored as StockKey), stored as StoredStockItem);
-      }
-      request = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredStockItem[]> {
+    const found: StoredStockItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey: start }));
+      found.push(...((page.Items ?? []) as StoredStockItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return found;
   }
 
   async function writeBatch(items: readonly StoredStockItem[]): Promise<number> {
@@ -117,13 +111,24 @@ export function createInventoryRepo(
   }
 
   return {
-    /** The stored items for these keys (absent keys are absent from the map). */
-    async getMany(keys: readonly StockKey[]): Promise<Map<string, StoredStockItem>> {
-      const found = new Map<string, StoredStockItem>();
-      const batches: StockKey[][] = [];
-      for (let at = 0; at < keys.length; at += batchGetLimit) batches.push(keys.slice(at, at + batchGetLimit));
-      await Promise.all(batches.map((batch) => getBatch(batch, found)));
-      return found;
+    /** A store's items at zero, by item (from the sparse out-of-stock index). */
+    async zeroItems(store: string): Promise<Map<string, StoredStockItem>> {
+      return mapByItem(
+        await queryAll({
+          IndexName: outOfStockIndex,
+          KeyConditionExpression: 'outOfStockStore = :store',
+          ExpressionAttributeValues: { ':store': store },
+        }),
+      );
+    },
+
+    /** Items whose alert `uploadId` wrote but did not publish (a crash came in between). */
+    async pendingAlerts(uploadId: string): Promise<StoredStockItem[]> {
+      return queryAll({
+        IndexName: pendingAlertsIndex,
+        KeyConditionExpression: 'pendingAlert = :upload',
+        ExpressionAttributeValues: { ':upload': uploadId },
+      });
     },
 
     /**
@@ -148,7 +153,7 @@ export function createInventoryRepo(
           new UpdateCommand({
             TableName: tableName,
             Key: { store: key.store, item: key.item },
-            UpdateExpression: 'SET alertedBy = :upload',
+            UpdateExpression: 'REMOVE pendingAlert, alertKind',
             ConditionExpression: 'uploadId = :upload',
             ExpressionAttributeValues: { ':upload': uploadId },
           }),

@@ -13,6 +13,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { defaultBackoff, jitteredDelay, sleep } from './retry.ts';
 
 export type UploadStatus = 'received' | 'processing' | 'done' | 'failed';
 
@@ -54,8 +55,7 @@ export interface UploadResult {
 export type ClaimOutcome =
   | { readonly outcome: 'claimed'; readonly upload: Upload }
   | { readonly outcome: 'finished'; readonly upload: Upload }
-  | { readonly outcome: 'busy'; readonly leaseMessageId?: string; readonly leaseUntil: number }
-  | { readonly outcome: 'missing' };
+  | { readonly outcome: 'busy'; readonly leaseMessageId?: string; readonly leaseUntil: number };
 
 const bookkeeping = ['leaseOwner', 'leaseUntil', 'leaseMessageId'];
 const storeList = 'store';
@@ -114,8 +114,11 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
     async claim(
       uploadId: string,
       lease: { owner: string; messageId: string; leaseMs: number; now?: number },
+      /** recorded when no upload has this id yet (a file dropped straight into the bucket) */
+      initial: Omit<Upload, 'uploadId' | 'status'>,
     ): Promise<ClaimOutcome> {
       const now = lease.now ?? Date.now();
+      const defaults = Object.entries(initial).filter(([, value]) => value !== undefined);
       try {
         const { Attributes } = await documents.send(
           new UpdateCommand({
@@ -123,12 +126,18 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
             Key: { uploadId },
             UpdateExpression:
               'SET #status = :processing, leaseOwner = :owner, leaseUntil = :until, leaseMessageId = :message, ' +
-              'startedAt = if_not_exists(startedAt, :startedAt) ADD attempts :one',
+              'startedAt = if_not_exists(startedAt, :startedAt), ' +
+              defaults.map((_, index) => `#d${index} = if_not_exists(#d${index}, :d${index})`).join(', ') +
+              ' ADD attempts :one',
             ConditionExpression:
-              'attribute_exists(uploadId) AND #status IN (:received, :processing) AND ' +
-              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner)',
-            ExpressionAttributeNames: { '#status': 'status' },
+              'attribute_not_exists(uploadId) OR (#status IN (:received, :processing) AND ' +
+              '(attribute_not_exists(leaseUntil) OR leaseUntil < :now OR leaseOwner = :owner))',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              ...Object.fromEntries(defaults.map(([name], index) => [`#d${index}`, name])),
+            },
             ExpressionAttributeValues: {
+              ...Object.fromEntries(defaults.map(([, value], index) => [`:d${index}`, value])),
               ':processing': 'processing',
               ':received': 'received',
               ':owner': lease.owner,
@@ -148,12 +157,13 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }),
       );
-      if (!Item) return { outcome: 'missing' };
-      if (Item.status === 'done' || Item.status === 'failed') return { outcome: 'finished', upload: toUpload(Item) };
+      if (Item && (Item.status === 'done' || Item.status === 'failed')) {
+        return { outcome: 'finished', upload: toUpload(Item) };
+      }
       return {
         outcome: 'busy',
-        leaseUntil: Number(Item.leaseUntil ?? 0),
-        ...(Item.leaseMessageId ? { leaseMessageId: Item.leaseMessageId as string } : {}),
+        leaseUntil: Number(Item?.leaseUntil ?? 0),
+        ...(Item?.leaseMessageId ? { leaseMessageId: Item.leaseMessageId as string } : {}),
       };
     },
 
@@ -251,7 +261,9 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
         let pending: unknown[] = stores.slice(at, at + 25).map((store) => ({
           PutRequest: { Item: { uploadId: `store#${store}`, storeList, store } },
         }));
-        while (pending.length > 0) {
+        for (let attempt = 0; pending.length > 0; attempt++) {
+          if (attempt >= defaultBackoff.maxAttempts) throw new Error(`${pending.length} stores left unrecorded`);
+          if (attempt > 0) await sleep(jitteredDelay(attempt, defaultBackoff));
           const { UnprocessedItems } = await documents.send(
             new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
           );

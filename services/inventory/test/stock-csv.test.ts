@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { readStockCsv, stockCsvLimits, UnreadableFileError } from '../src/worker/stock-csv.ts';
+import { malformedCorpus } from './malformed-corpus.ts';
 
 interface Outcome {
   readonly accepted: { line: number; store: string; item: string; count: number }[];
@@ -231,4 +232,21 @@ describe('files that cannot be read at all', () => {
     const outcome = await read('store,item,count'.repeat(700_000));
     assert.match(outcome.unreadable ?? '', /Line 1: .*header.*over-long line/);
   });
+});
+
+describe('the malformed corpus, as the reader sees it', () => {
+  for (const corpusCase of malformedCorpus) {
+    test(corpusCase.name, async () => {
+      const outcome = await read(corpusCase.content);
+      const { expected } = corpusCase;
+      if (expected.status === 'failed') {
+        assert.match(outcome.unreadable ?? '(read)', expected.reason);
+        return;
+      }
+      assert.equal(outcome.unreadable, undefined);
+      assert.deepEqual([outcome.accepted.length, outcome.rejected.length], [expected.accepted, expected.rejected]);
+      const first = outcome.rejected[0];
+      if (expected.firstRejected) assert.match(`line ${first?.line}: ${first?.reason}`, expected.firstRejected);
+    });
+  }
 });

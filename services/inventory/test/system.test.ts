@@ -10,7 +10,16 @@ import { startSystem } from '@agora/tools/launcher';
 import { subscribeTestQueue } from '@agora/tools/test-queues';
 import { uniquePrefix } from '@agora/tools/testing';
 import { createUsersRepo } from '@agora/users/users-repo';
-import { dropFile, finishedUpload, labFile, labStores, stock, testWorkerEnv, waitFor } from './worker-harness.ts';
+import {
+  dropFile,
+  finishedUpload,
+  labFile,
+  labStores,
+  stock,
+  testWorkerEnv,
+  uploads,
+  waitFor,
+} from './worker-harness.ts';
 
 test('six lab files through the gateway, two workers: right stock, six alerts, each file once', async () => {
   const system = await startSystem({
@@ -70,6 +79,11 @@ test('six lab files through the gateway, two workers: right stock, six alerts, e
     assert.deepEqual([status.status, status.rowsAccepted], ['done', 5]);
   }
   assert.equal((await finishedUpload(deployment, key)).status, 'done');
+  // Two workers, seven files: each file claimed once.
+  assert.deepEqual(
+    (await uploads(deployment)).map((upload) => upload.attempts),
+    [1, 1, 1, 1, 1, 1, 1],
+  );
 
   const loaded = await stock(deployment);
   assert.equal(Object.keys(loaded).length, 31);

@@ -67,19 +67,34 @@ export async function uploads(deployment: TestDeployment): Promise<Upload[]> {
 }
 
 /** Waits until every upload of `key` is finished; returns the latest. */
-export async function finishedUpload(deployment: TestDeployment, key: string, count = 1): Promise<Upload> {
-  return waitFor(async () => {
-    const mine = (await uploads(deployment)).filter((upload) => upload.s3Key === key);
-    const finished = mine.filter((upload) => upload.status === 'done' || upload.status === 'failed');
-    if (finished.length < count) return undefined;
-    return finished.sort((a, b) => (a.uploadId < b.uploadId ? -1 : 1)).at(-1);
-  }, `the upload of ${key}`);
+export async function finishedUpload(
+  deployment: TestDeployment,
+  key: string,
+  count = 1,
+  timeoutMs = 60_000,
+): Promise<Upload> {
+  return waitFor(
+    async () => {
+      const mine = (await uploads(deployment)).filter((upload) => upload.s3Key === key);
+      const finished = mine.filter((upload) => upload.status === 'done' || upload.status === 'failed');
+      if (finished.length < count) return undefined;
+      return finished.sort((a, b) => (a.uploadId < b.uploadId ? -1 : 1)).at(-1);
+    },
+    `the upload of ${key}`,
+    timeoutMs,
+  );
 }
 
 export async function stock(deployment: TestDeployment) {
-  const { Items = [] } = await deployment.clients.documents.send(
-    new ScanCommand({ TableName: deployment.env.INVENTORY_TABLE }),
-  );
+  const Items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deployment.clients.documents.send(
+      new ScanCommand({ TableName: deployment.env.INVENTORY_TABLE, ExclusiveStartKey: start }),
+    );
+    Items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
   return Object.fromEntries(
     Items.map((item) => [`${item.store}/${item.item}`, item.count as number]).sort(([a], [b]) =>
       String(a) < String(b) ? -1 : 1,

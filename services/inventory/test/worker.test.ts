@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { test } from 'node:test';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { malformedCorpus } from './malformed-corpus.ts';
 import {
   dropFile,
   finishedUpload,
@@ -205,4 +206,30 @@ test('while it loads a file the worker holds ECS task protection, and lets go af
     { method: 'PUT', url: '/task-protection/v1/state', body: { ProtectionEnabled: true, ExpiresInMinutes: 60 } },
     { method: 'PUT', url: '/task-protection/v1/state', body: { ProtectionEnabled: false } },
   ]);
+});
+
+test('the worker loads every file of the malformed corpus as the rules say, and lives on', async () => {
+  const { deployment } = await inventoryDeployment();
+  const { worker } = await startWorker(deployment);
+  for (const [index, corpusCase] of malformedCorpus.entries()) {
+    await dropFile(deployment, `corpus/${index}.csv`, corpusCase.content);
+  }
+  for (const [index, corpusCase] of malformedCorpus.entries()) {
+    const upload = await finishedUpload(deployment, `corpus/${index}.csv`);
+    const { expected } = corpusCase;
+    assert.equal(upload.status, expected.status, corpusCase.name);
+    if (expected.status === 'failed') {
+      assert.match(upload.failureReason ?? '', expected.reason, corpusCase.name);
+      continue;
+    }
+    assert.deepEqual(
+      [upload.rowsAccepted, upload.rowsRejected],
+      [expected.accepted, expected.rejected],
+      corpusCase.name,
+    );
+    const first = upload.rejectedRows?.[0];
+    if (expected.firstRejected) assert.match(`line ${first?.line}: ${first?.reason}`, expected.firstRejected);
+  }
+  assert.equal(worker.health().healthy, true);
+  assert.equal((await stock(deployment))['Paris/Kindle'], 7);
 });

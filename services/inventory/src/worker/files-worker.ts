@@ -116,6 +116,7 @@ export function createFilesWorker(options: FilesWorkerOptions) {
           onLease: (uploadId) => {
             leased = uploadId;
           },
+          onProgress: (uploadId, rowsRead) => log.info({ messageId, uploadId, rowsRead }, 'loading a file'),
         });
         leased = undefined;
         log.info({ messageId, bucket: object.bucket, key: object.key, ...outcome }, `file ${outcome.outcome}`);

@@ -1,24 +1,30 @@
 /**
- * Applies a file's rows to the inventory, in chunks of up to 100 distinct items: one
- * BatchGetItem for their current state, BatchWriteItems of 25 for the changes, then the alerts.
+ * Applies a file's rows to the inventory in chunks of up to 100 distinct items: BatchWriteItems
+ * of 25 for the rows, then the chunk's alerts, while the next chunk is read and prepared. No item is read row by row: a transition needs
+ * only to know which items are at zero now, and those a store has are read once per file from
+ * the sparse out-of-stock index (and kept current in memory as the file is applied).
+ *
+ * - count 0, item not at zero (absent or above) → out-of-stock; count > 0, item at zero →
+ *   back-in-stock; anything else → no alert (an item already at zero gets none).
+ * - A write that makes a transition carries `pendingAlert` (the upload id) and the alert's kind
+ *   in the same BatchWriteItem; once the alert is published, that mark is removed.
  *
  * Why a second run of the same file (a duplicate event, or a redelivery after the worker was
  * killed halfway) ends exactly like one clean run:
- * - each written item carries the upload id and the count from before this upload; an item
- *   already written by this upload is recognised, and its transition is judged from that
- *   remembered count, not from the value this upload wrote;
- * - an alert is published only after its chunk is written, and recorded on the item
- *   (`alertedBy`) right after, so a rerun neither loses it nor sends it again (the one window
- *   left, a crash between publish and record, yields a duplicate with the same `alertId`);
- * - an item last written by a newer upload is left alone (upload ids are time-ordered), so an
- *   old file delivered late does not roll stock back.
- * Repeated (store, item) rows: the last one wins; the transition is judged once per file, from
- * the count before the file.
+ * - a rerun first publishes the alerts its earlier attempt wrote but did not get to publish (the
+ *   sparse pending-alerts index names exactly those), so none is lost;
+ * - rows the earlier attempt applied are recognised without reading them: an item this upload
+ *   set to zero is in the zero set with this upload's id (no write, no alert again); an item it
+ *   raised above zero is no longer at zero, so it makes no transition again;
+ * - rows it did not reach are judged against the state before the file, as in a clean run.
+ * The one window left, a crash between publishing an alert and removing its mark, republishes
+ * that one alert with the same `alertId` (consumers can drop it). Repeated (store, item) rows:
+ * within a chunk the last one wins; across chunks each is applied in file order.
  */
 import type { InventoryRepo, StoredStockItem } from '../inventory-repo.ts';
 import { stockKey } from '../inventory-repo.ts';
 import type { RejectedLine, UploadResult } from '../uploads-repo.ts';
-import { type AlertPublisher, type StockAlert, transition } from './stock-alerts.ts';
+import type { AlertPublisher, StockAlert } from './stock-alerts.ts';
 import type { StockRecord, StockRow } from './stock-csv.ts';
 
 export const keptRejections = 100;
@@ -31,6 +37,16 @@ export interface LoadDependencies {
   readonly now?: () => Date;
 }
 
+export interface LoadOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** an earlier attempt at this upload may have left alerts unpublished */
+  readonly resume?: boolean;
+  /** called every `progressEvery` rows read, with the count so far */
+  readonly onProgress?: (rowsRead: number) => void;
+}
+
+const progressEvery = 5000;
+
 export interface LoadOutcome extends UploadResult {
   /** every distinct store in the file (up to 10,000) */
   readonly stores: readonly string[];
@@ -38,61 +54,104 @@ export interface LoadOutcome extends UploadResult {
   readonly writeRequests: number;
 }
 
+function toAlert(item: StoredStockItem): StockAlert {
+  return {
+    kind: item.alertKind ?? (item.count === 0 ? 'out-of-stock' : 'back-in-stock'),
+    store: item.store,
+    item: item.item,
+    count: item.count,
+    previousCount: item.previousCount,
+    uploadId: item.uploadId,
+  };
+}
+
 export async function loadStock(
   deps: LoadDependencies,
   uploadId: string,
   records: AsyncIterable<StockRecord>,
-  signal?: AbortSignal,
+  options: LoadOptions = {},
 ): Promise<LoadOutcome> {
+  const { inventory } = deps;
   const now = deps.now ?? (() => new Date());
   const pending = new Map<string, StockRow>();
   const rejectedRows: RejectedLine[] = [];
   const stores = new Set<string>();
+  const zeroSets = new Map<string, Map<string, StoredStockItem>>();
   let rowsAccepted = 0;
   let rowsRejected = 0;
   let alertsSent = 0;
   let writeRequests = 0;
+  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
 
-  async function flush(): Promise<void> {
-    if (pending.size === 0) return;
-    signal?.throwIfAborted();
-    const rows = [...pending.values()];
-    pending.clear();
-    const current = await deps.inventory.getMany(rows);
-    const updatedAt = now().toISOString();
-    const writes: StoredStockItem[] = [];
-    const alerts: StockAlert[] = [];
-    for (const row of rows) {
-      const stored = current.get(stockKey(row));
-      if (stored && stored.uploadId > uploadId) continue;
-      const again = stored?.uploadId === uploadId;
-      const before = again ? stored.previousCount : stored?.count;
-      const alertedBy = again ? stored.alertedBy : undefined;
-      if (!(again && stored.count === row.count)) {
-        writes.push({
-          store: row.store,
-          item: row.item,
-          count: row.count,
-          updatedAt,
-          uploadId,
-          ...(before === undefined ? {} : { previousCount: before }),
-          ...(alertedBy ? { alertedBy } : {}),
-        });
-      }
-      const kind = transition(before, row.count);
-      if (kind && alertedBy !== uploadId) {
-        alerts.push({ kind, store: row.store, item: row.item, count: row.count, previousCount: before, uploadId });
-      }
-    }
-    writeRequests += await deps.inventory.putMany(writes);
+  async function publish(alerts: readonly StockAlert[]): Promise<void> {
     for (const alert of alerts) {
       await deps.alerts.publish(alert);
-      await deps.inventory.markAlerted(alert, uploadId);
+      await inventory.markAlerted(alert, uploadId);
       alertsSent += 1;
     }
   }
 
+  async function zeroSet(store: string): Promise<Map<string, StoredStockItem>> {
+    let zeros = zeroSets.get(store);
+    if (!zeros) {
+      zeros = await inventory.zeroItems(store);
+      zeroSets.set(store, zeros);
+    }
+    return zeros;
+  }
+
+  async function flush(): Promise<void> {
+    if (pending.size === 0) return;
+    options.signal?.throwIfAborted();
+    const rows = [...pending.values()];
+    const keys = new Set(pending.keys());
+    pending.clear();
+    const updatedAt = now().toISOString();
+    const writes: StoredStockItem[] = [];
+    const alerts: StockAlert[] = [];
+    for (const row of rows) {
+      const zeros = await zeroSet(row.store);
+      const atZero = zeros.get(row.item);
+      if (atZero?.uploadId === uploadId && row.count === 0) continue; // applied by an earlier attempt
+      const kind =
+        atZero?.uploadId === uploadId
+          ? undefined
+          : row.count === 0 && !atZero
+            ? ('out-of-stock' as const)
+            : row.count > 0 && atZero
+              ? ('back-in-stock' as const)
+              : undefined;
+      const written: StoredStockItem = {
+        store: row.store,
+        item: row.item,
+        count: row.count,
+        updatedAt,
+        uploadId,
+        ...(atZero && atZero.uploadId !== uploadId ? { previousCount: 0 } : {}),
+        ...(kind ? { pendingAlert: uploadId, alertKind: kind } : {}),
+      };
+      writes.push(written);
+      if (row.count === 0) zeros.set(row.item, written);
+      else zeros.delete(row.item);
+      if (kind) alerts.push(toAlert(written));
+    }
+    // Two chunks in flight at most; a chunk that repeats an item of the one in flight waits for
+    // it, so the last row of a (store, item) is also the last written.
+    const previous = inFlight;
+    if (previous && [...keys].some((key) => previous.keys.has(key))) await previous.done;
+    const done = (async () => {
+      writeRequests += await inventory.putMany(writes);
+      await publish(alerts);
+    })();
+    done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
+    inFlight = { done, keys };
+    await previous?.done;
+  }
+
+  if (options.resume) await publish((await inventory.pendingAlerts(uploadId)).map(toAlert));
+
   for await (const record of records) {
+    if ((rowsAccepted + rowsRejected + 1) % progressEvery === 0) options.onProgress?.(rowsAccepted + rowsRejected + 1);
     if (!record.ok) {
       rowsRejected += 1;
       if (rejectedRows.length < keptRejections) rejectedRows.push({ line: record.line, reason: record.reason });
@@ -107,6 +166,7 @@ export async function loadStock(
     if (pending.size >= chunkSize) await flush();
   }
   await flush();
+  await inFlight?.done;
 
   return {
     rowsAccepted,

@@ -39,6 +39,7 @@ export interface ProcessContext {
   readonly signal: AbortSignal;
   /** called once the lease is ours, so the heartbeat extends it */
   readonly onLease?: (uploadId: string) => void;
+  readonly onProgress?: (uploadId: string, rowsRead: number) => void;
 }
 
 export type ProcessOutcome =
@@ -78,21 +79,21 @@ export async function processObject(
   const uploadId =
     given && uuidPattern.test(given) ? given : bucketUploadId(lastModified.getTime(), object.bucket, object.key, eTag);
 
-  // A no-op for an API upload (recorded by the service) or a file seen before.
-  await uploads.create({
+  // Records the upload too, for a file dropped straight into the bucket (or seen for the first time).
+  const claim = await uploads.claim(
     uploadId,
-    status: 'received',
-    source: given ? 'api' : 'bucket',
-    bucket: object.bucket,
-    s3Key: object.key,
-    fileName: fileName(object.key),
-    size: head.ContentLength ?? 0,
-    eTag,
-    receivedAt: lastModified.toISOString(),
-  });
-  const claim = await uploads.claim(uploadId, { owner, messageId: context.messageId, leaseMs: deps.leaseMs });
+    { owner, messageId: context.messageId, leaseMs: deps.leaseMs },
+    {
+      source: given ? 'api' : 'bucket',
+      bucket: object.bucket,
+      s3Key: object.key,
+      fileName: fileName(object.key),
+      size: head.ContentLength ?? 0,
+      eTag,
+      receivedAt: lastModified.toISOString(),
+    },
+  );
   if (claim.outcome === 'finished') return { outcome: 'finished-before', uploadId };
-  if (claim.outcome === 'missing') throw new Error(`Upload ${uploadId} vanished while being claimed`);
   if (claim.outcome === 'busy') {
     // Another message for the same file (moto's second multipart event, an S3 duplicate) while a
     // worker holds it: that worker's own message stays in the queue until the file is done.
@@ -113,7 +114,11 @@ export async function processObject(
     return { outcome: 'failed', uploadId };
   }
   try {
-    const loaded = await loadStock(deps, uploadId, readStockCsv(body), context.signal);
+    const loaded = await loadStock(deps, uploadId, readStockCsv(body), {
+      signal: context.signal,
+      resume: (claim.upload.attempts ?? 1) > 1,
+      onProgress: (rowsRead) => context.onProgress?.(uploadId, rowsRead),
+    });
     await uploads.addStores(loaded.stores);
     await uploads.finish(uploadId, owner, loaded);
     return { outcome: 'loaded', uploadId };

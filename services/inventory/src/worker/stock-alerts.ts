@@ -6,7 +6,9 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 
-export type AlertKind = 'out-of-stock' | 'back-in-stock';
+import type { AlertKind } from '../inventory-repo.ts';
+
+export type { AlertKind };
 
 export interface StockAlert {
   readonly kind: AlertKind;
@@ -18,13 +20,6 @@ export interface StockAlert {
   readonly uploadId: string;
 }
 
-/** The transition a change of count makes, if any. */
-export function transition(before: number | undefined, after: number): AlertKind | undefined {
-  if (after === 0 && (before === undefined || before > 0)) return 'out-of-stock';
-  if (after > 0 && before === 0) return 'back-in-stock';
-  return undefined;
-}
-
 export function alertText(alert: Pick<StockAlert, 'kind' | 'store' | 'item'>): string {
   return alert.kind === 'out-of-stock'
     ? `${alert.store} is out of stock of ${alert.item}`
@@ -34,7 +29,7 @@ export function alertText(alert: Pick<StockAlert, 'kind' | 'store' | 'item'>): s
 /** SNS subjects are ASCII, without control characters, under 100 characters. */
 function subject(text: string): string {
   const ascii = text.replace(/[^\x20-\x7e]/g, '?');
-  return ascii.length > 99 ? `${ascii.slice(0, 98)}…`.replace('…', '.') : ascii;
+  return ascii.length > 99 ? `${ascii.slice(0, 96)}...` : ascii;
 }
 
 export interface AlertPublisher {

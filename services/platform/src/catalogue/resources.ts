@@ -124,6 +124,13 @@ export const tables = [
         partitionKey: { name: 'outOfStockStore', type: 'S' },
         sortKey: { name: 'item', type: 'S' },
       },
+      {
+        // Sparse: items whose stock alert is written but not yet published carry `pendingAlert`
+        // (= the upload id), so a file loaded again after a crash finds exactly those alerts.
+        name: 'pendingAlerts',
+        partitionKey: { name: 'pendingAlert', type: 'S' },
+        sortKey: { name: 'store', type: 'S' },
+      },
     ],
     stream: 'NEW_AND_OLD_IMAGES',
   },
