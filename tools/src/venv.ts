@@ -1,6 +1,7 @@
 /**
- * The project venv (.agora/venv) is shared: the emulator harness creates it and infra adds
- * cfn-lint to it. Installers take one lock, so parallel test files never pip-install at once.
+ * The project venv (.agora/venv) is shared: the emulator harness creates it and python-tools.ts
+ * adds cfn-lint and schemathesis. Installers take one lock, so parallel test files never
+ * pip-install at once.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';

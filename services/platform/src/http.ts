@@ -38,6 +38,7 @@ export interface BaseAppOptions {
   readonly readiness: () => Promise<void>;
 }
 
+const maxParamBytes = 4096;
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** A client's request id is kept when it looks like one; anything else is replaced. */
@@ -57,7 +58,20 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     forceCloseConnections: 'idle',
     // One proxy hop (the ALB, or the local gateway) appends the client's address to X-Forwarded-For.
     trustProxy: (_address: string, hop: number) => hop === 0,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Longer than any path parameter a route accepts, percent-encoded (4 KiB): the route's schema
+    // judges the value; a longer one is a 400 problem like any other invalid parameter.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxParamBytes },
+    // The router's own errors (an over-long parameter, a malformed URL) answer problems too.
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ code: error.code }, error.message);
+      return sendProblem(
+        reply,
+        problemBody(400, 'The request path is not valid', {
+          type: 'urn:agora:problem:bad-request',
+          instance: request.url.split('?')[0],
+        }),
+      );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

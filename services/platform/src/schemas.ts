@@ -1,5 +1,6 @@
 /** Schemas every service's routes share: problem details, pagination, bearer auth. */
 import { type TSchema, Type } from 'typebox';
+import { problemContentType } from './problem.ts';
 
 export const ProblemSchema = Type.Object(
   {
@@ -13,16 +14,27 @@ export const ProblemSchema = Type.Object(
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
+/** A problem answer as a route's response schema: the body is application/problem+json. */
+export const problemResponse = {
+  description: 'RFC 9457 problem details',
+  content: { [problemContentType]: { schema: ProblemSchema } },
+};
+
 /** Response schemas for the problems a route can answer, by status. */
-export function problemResponses(...statuses: number[]): Record<number, TSchema> {
-  return Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
+export function problemResponses(...statuses: number[]): Record<number, typeof problemResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse]));
 }
 
 export const PageQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 2048, description: 'nextCursor of the previous page' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description: 'nextCursor of the previous page',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -5,8 +5,12 @@ import { generateSigningKeyPem } from '@agora/tools/dev-key';
 import { capturedLogger } from '@agora/tools/testing';
 import { craftToken, userClaims } from '@agora/tools/tokens';
 import Fastify from 'fastify';
+import { Type } from 'typebox';
 import { requireRole, tokenVerifier } from '../src/auth.ts';
 import { createBaseApp } from '../src/http.ts';
+import { registerOpenApi } from '../src/openapi.ts';
+import { problems } from '../src/problem.ts';
+import { PageQuery, problemResponses } from '../src/schemas.ts';
 
 async function baseApp(overrides: { readiness?: () => Promise<void>; rateLimitPerMinute?: number } = {}) {
   const logs = capturedLogger('test');
@@ -93,6 +97,73 @@ describe('the base app', () => {
     const response = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(5000) } });
     assert.equal(response.statusCode, 413);
     assert.match(String(response.headers['content-type']), /problem\+json/);
+  });
+});
+
+describe('answers found by fuzzing (tools/test/fuzz.test.ts)', () => {
+  async function appWithRoutes() {
+    const { app } = await baseApp();
+    await registerOpenApi(app, { title: 'fuzzed' });
+    app.get(
+      '/api/things/:name',
+      {
+        schema: {
+          tags: ['things'],
+          params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 256 }) }),
+          querystring: PageQuery,
+          response: { 200: Type.Object({ name: Type.String() }), ...problemResponses(400) },
+        },
+      },
+      async (request) => {
+        const { name } = request.params as { name: string };
+        if (name === 'missing') throw problems.badRequest('No such thing', { hint: 'try another' });
+        return { name };
+      },
+    );
+    await app.ready();
+    return app;
+  }
+
+  it('documents problem answers as application/problem+json, and sends them so', async () => {
+    const app = await appWithRoutes();
+    const document = app.swagger() as unknown as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    const responses = document.paths['/api/things/{name}']?.get.responses ?? {};
+    assert.deepEqual(Object.keys(responses['400']?.content ?? {}), ['application/problem+json']);
+    assert.deepEqual(Object.keys(responses['200']?.content ?? {}), ['application/json']);
+    const problem = await app.inject('/api/things/missing');
+    assert.equal(problem.statusCode, 400);
+    assert.match(String(problem.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(problem.json().hint, 'try another', 'extensions are still serialized');
+  });
+
+  it('lets the schema judge a long path parameter: 256 characters of any script are accepted', async () => {
+    const app = await appWithRoutes();
+    const name = '\u{1F600}'.repeat(256); // 3,072 characters once percent-encoded
+    const response = await app.inject(`/api/things/${encodeURIComponent(name)}`);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json().name, name);
+  });
+
+  it('answers an over-long path parameter with a 400 problem, not a bare 414', async () => {
+    const app = await appWithRoutes();
+    for (const url of [`/api/things/${'x'.repeat(5000)}`, `/api/things/${'x'.repeat(300)}`]) {
+      const response = await app.inject(url);
+      assert.equal(response.statusCode, 400, url.length.toString());
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(response.json().status, 400);
+    }
+  });
+
+  it('answers a cursor that is not base64url with a 400 problem before any query', async () => {
+    const app = await appWithRoutes();
+    for (const cursor of ['\u{1F600}'.repeat(2000), 'not a cursor', 'abc=']) {
+      const response = await app.inject(`/api/things/x?cursor=${encodeURIComponent(cursor)}`);
+      assert.equal(response.statusCode, 400, cursor.slice(0, 20));
+      assert.equal(response.json().type, 'urn:agora:problem:validation');
+    }
+    assert.equal((await app.inject('/api/things/x?cursor=eyJhIjoiYiJ9')).statusCode, 200);
   });
 });
 
