@@ -146,3 +146,16 @@ test('unknown uploads are 404, malformed ids 400, and a request without a file p
   });
   assert.equal(empty.statusCode, 400);
 });
+
+test('a multipart request without a boundary is a 400 problem, not a server error', async () => {
+  const { app, tokens } = await setup;
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/inventory/uploads',
+    payload: 'store,item,count\n',
+    headers: { 'content-type': 'multipart/form-data', authorization: `Bearer ${tokens.manager}` },
+  });
+  assert.equal(response.statusCode, 400);
+  assert.match(String(response.headers['content-type']), /problem\+json/);
+  assert.match(response.json().detail, /boundary/);
+});

@@ -7,6 +7,7 @@
  */
 import { bearerAuth, problemResponses } from '@agora/platform';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FeedEvent, StockFeed } from '../stock-feed.ts';
 
 export interface FeedRoutesOptions {
@@ -38,7 +39,23 @@ export const feedRoutes: FastifyPluginAsyncTypebox<FeedRoutesOptions> = async (a
         tags: ['inventory'],
         summary: 'Live stock changes and alerts (text/event-stream: `ready`, `stock`, `alert` events)',
         security: bearerAuth,
-        response: problemResponses(401, 503),
+        response: {
+          200: {
+            description: 'A server-sent event stream that stays open',
+            content: {
+              'text/event-stream': {
+                // One server-sent event: `ready`, `stock` or `alert`, its data JSON.
+                schema: Type.Object({
+                  event: Type.Optional(Type.String()),
+                  data: Type.Optional(Type.String()),
+                  id: Type.Optional(Type.String()),
+                  retry: Type.Optional(Type.Integer()),
+                }),
+              },
+            },
+          },
+          ...problemResponses(401, 503),
+        },
       },
     },
     async (request, reply) => {

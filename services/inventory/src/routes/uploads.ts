@@ -66,6 +66,10 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > limitBytes + envelopeBytes) throw tooLarge(limitBytes);
       if (!request.isMultipart()) throw new HttpProblem(415, 'Send the file as multipart/form-data', {});
+      // The multipart parser throws a bare error for a missing boundary: answer it here, as a 400.
+      if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
+        throw problems.badRequest('The multipart/form-data Content-Type has no boundary');
+      }
       const part = await request.file();
       if (!part) throw problems.badRequest('The request has no file part');
 
