@@ -4,8 +4,8 @@
  * server.ts starts it. The worker is a separate process (src/worker/main.ts).
  */
 import { dashboardRoutes } from '@agora/dashboard/serve';
-import { type App, createBaseApp, followTableStream, registerOpenApi, tokenVerifier } from '@agora/platform';
-import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type App, createServiceApp, followTableStream, jwksVerification, tokenVerifier } from '@agora/platform';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -34,11 +34,7 @@ export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async
 ) => {
   const inventory = createInventoryRepo(documents, config.INVENTORY_TABLE);
   const uploads = createUploadsRepo(documents, config.UPLOADS_TABLE);
-  await app.register(tokenVerifier, {
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    jwksUrl: config.JWKS_URL,
-  });
+  await app.register(tokenVerifier, jwksVerification(config));
   await app.register(uploadRoutes, {
     uploads,
     s3,
@@ -68,17 +64,11 @@ export interface BuildOptions extends InventoryDependencies {
 }
 
 export async function buildApp(options: BuildOptions): Promise<App> {
-  const { config } = options;
-  const app = await createBaseApp({
-    logger: options.logger,
-    corsOrigins: config.CORS_ORIGINS,
-    bodyLimitBytes: config.BODY_LIMIT_BYTES,
-    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
-    readiness: async () => {
-      await options.dynamo.send(new DescribeTableCommand({ TableName: config.INVENTORY_TABLE }));
-    },
+  const app = await createServiceApp({
+    ...options,
+    readinessTables: [options.config.INVENTORY_TABLE],
+    openApi: { title: 'Agora inventory', description: 'Stock uploads and stock levels' },
   });
-  await registerOpenApi(app, { title: 'Agora inventory', description: 'Stock uploads and stock levels' });
   await app.register(inventoryService, options);
   return app;
 }

@@ -3,9 +3,11 @@
  * Uploading needs the inventory-manager role. The object carries the upload id in its metadata,
  * which is how the worker ties the S3 event back to this upload.
  */
+
 import { basename } from 'node:path';
+import { Transform } from 'node:stream';
 import { bearerAuth, HttpProblem, newId, problemResponses, problems, requireRole } from '@agora/platform';
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -87,17 +89,20 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
         receivedAt: new Date().toISOString(),
       });
 
-      let truncated = false;
-      part.file.on('limit', () => {
-        truncated = true;
-        part.file.destroy(tooLarge(limitBytes));
+      // The multipart parser ends a file cut at the limit like a whole one (and says so with
+      // `truncated`): fail the stream at its end instead, so the upload to S3 is aborted and no
+      // object (and no S3 event for the workers) ever exists for a file that is too large.
+      const withinLimit = new Transform({
+        transform: (chunk, _encoding, done) => done(null, chunk),
+        flush: (done) => done(part.file.truncated ? tooLarge(limitBytes) : null),
       });
+      part.file.pipe(withinLimit);
       const transfer = new S3Upload({
         client: s3,
         params: {
           Bucket: bucket,
           Key: key,
-          Body: part.file,
+          Body: withinLimit,
           ContentType: 'text/csv',
           Metadata: { [uploadIdMetadata]: uploadId },
         },
@@ -109,15 +114,10 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
         const done = await transfer.done();
         eTag = done.ETag?.replaceAll('"', '');
       } catch (error) {
-        await uploads.fail(uploadId, truncated ? 'The file was larger than the limit' : 'The upload did not complete');
-        if (truncated) throw tooLarge(limitBytes);
+        const tooBig = part.file.truncated;
+        await uploads.fail(uploadId, tooBig ? 'The file was larger than the limit' : 'The upload did not complete');
+        if (tooBig) throw tooLarge(limitBytes);
         throw error;
-      }
-      if (truncated || part.file.truncated) {
-        // Too late to stop the object being written: remove it before anyone loads it.
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-        await uploads.fail(uploadId, 'The file was larger than the limit');
-        throw tooLarge(limitBytes);
       }
       await uploads.recordObject(uploadId, { size: part.file.bytesRead, eTag });
       request.log.info({ uploadId, key, bytes: part.file.bytesRead }, 'stock file uploaded');
