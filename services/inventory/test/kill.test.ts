@@ -3,14 +3,20 @@
  * time, ends with the same table and the same alerts as a clean run of the same file.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { after, test } from 'node:test';
-import { emulatorCredentials } from '@agora/tools/emulator';
-import { repoRoot } from '@agora/tools/paths';
+import { test } from 'node:test';
 import type { TestDeployment } from '@agora/tools/testing';
-import { dropFile, finishedUpload, inventoryDeployment, startWorker, stock, uploads } from './worker-harness.ts';
+import {
+  dropFile,
+  finishedUpload,
+  inventoryDeployment,
+  spawnWorkerProcess,
+  startWorker,
+  stock,
+  uploads,
+} from './worker-harness.ts';
 
 const rows = 50_000;
 
@@ -42,24 +48,11 @@ interface Worker {
 }
 
 function spawnWorker(deployment: TestDeployment): Worker {
-  const child = spawn(process.execPath, ['services/inventory/src/worker/main.ts'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...emulatorCredentials,
-      ...deployment.env,
-      AWS_ENDPOINT_URL: deployment.endpoint,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      POLL_WAIT_SECONDS: '1',
-      VISIBILITY_SECONDS: '3',
-      RETRY_BASE_SECONDS: '1',
-    },
-  });
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  const child = spawnWorkerProcess(deployment, {
+    LOG_LEVEL: 'info',
+    POLL_WAIT_SECONDS: '1',
+    VISIBILITY_SECONDS: '3',
+    RETRY_BASE_SECONDS: '1',
   });
   let rowsRead = 0;
   const waiting = new Set<{ rows: number; resolve: () => void }>();

@@ -4,13 +4,11 @@
  * loaded once.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { createLogger } from '@agora/platform';
-import { emulatorCredentials } from '@agora/tools/emulator';
-import { repoRoot } from '@agora/tools/paths';
 import type { TestDeployment } from '@agora/tools/testing';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -23,6 +21,7 @@ import {
   finishedUpload,
   inventoryDeployment,
   queueIsEmpty,
+  spawnWorkerProcess,
   startWorker,
   stock,
   uploads,
@@ -30,25 +29,12 @@ import {
 } from './worker-harness.ts';
 
 function spawnWorker(deployment: TestDeployment, onLine: (entry: Record<string, unknown>) => void): ChildProcess {
-  const child = spawn(process.execPath, ['services/inventory/src/worker/main.ts'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...emulatorCredentials,
-      ...deployment.env,
-      AWS_ENDPOINT_URL: deployment.endpoint,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      POLL_WAIT_SECONDS: '2',
-      VISIBILITY_SECONDS: '30',
-      DRAIN_TIMEOUT_MS: '300',
-    },
+  const child = spawnWorkerProcess(deployment, {
+    POLL_WAIT_SECONDS: '2',
+    VISIBILITY_SECONDS: '30',
+    DRAIN_TIMEOUT_MS: '300',
   });
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => onLine(JSON.parse(line)));
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
   return child;
 }
 

@@ -1,6 +1,9 @@
 /** An in-process inventory worker on fresh emulator resources, with helpers to drop files and read results. */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { after } from 'node:test';
 import { loadConfig } from '@agora/platform';
+import { emulatorCredentials } from '@agora/tools/emulator';
+import { repoRoot } from '@agora/tools/paths';
 import { subscribeTestQueue } from '@agora/tools/test-queues';
 import { capturedLogger, provision, type TestDeployment } from '@agora/tools/testing';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -129,4 +132,28 @@ export function labFile(store: string): string {
     `${store},Fire TV Stick,21`,
     `${store},Kindle,7`,
   ].join('\n');
+}
+
+/**
+ * The worker as its own process (`src/worker/main.ts`, what the image runs), on the emulator, with
+ * `overrides` for its timings; killed after the test if still running. Its stdout is JSON lines.
+ */
+export function spawnWorkerProcess(deployment: TestDeployment, overrides: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['services/inventory/src/worker/main.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...emulatorCredentials,
+      ...deployment.env,
+      AWS_ENDPOINT_URL: deployment.endpoint,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...overrides,
+    },
+  });
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
 }

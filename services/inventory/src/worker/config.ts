@@ -1,15 +1,13 @@
+import { httpServiceConfig } from '@agora/platform/config';
 import { type Static, Type } from 'typebox';
 
 export const workerConfigSchema = Type.Object({
-  /** the health endpoint's port (the worker serves nothing else) */
-  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
-  HOST: Type.String({ default: '0.0.0.0' }),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
-    { default: 'info' },
-  ),
-  AWS_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
-  AWS_ENDPOINT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** PORT is the health endpoint's port (the worker serves nothing else) */
+  PORT: httpServiceConfig.PORT,
+  HOST: httpServiceConfig.HOST,
+  LOG_LEVEL: httpServiceConfig.LOG_LEVEL,
+  AWS_REGION: httpServiceConfig.AWS_REGION,
+  AWS_ENDPOINT_URL: httpServiceConfig.AWS_ENDPOINT_URL,
   FILES_QUEUE_URL: Type.String({ pattern: '^https?://' }),
   INVENTORY_TABLE: Type.String({ minLength: 3 }),
   UPLOADS_TABLE: Type.String({ minLength: 3 }),
