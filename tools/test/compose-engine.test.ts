@@ -1,6 +1,7 @@
 /**
  * Where a Docker engine answers: `docker compose up` of docker-compose.yml through testcontainers,
- * then a user's journey through the gateway (register, log in, read the profile with the token).
+ * then a user's journey through the gateway (register, log in, read the profile with the token),
+ * then the forum and inventory system tests, as child test runs pointed at the containers.
  * Where none answers, reported as skipped with the reason; nothing else depends on it.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +14,8 @@ import {
 } from 'testcontainers';
 import { freePort } from '../src/emulator.ts';
 import { repoRoot } from '../src/paths.ts';
+import type { ExternalSystem } from '../src/running-system.ts';
+import { runSystemTestFile, systemTestFiles } from '../src/system-tests.ts';
 
 async function engineAbsence(): Promise<string | undefined> {
   try {
@@ -32,16 +35,20 @@ else
   describe(title, () => {
     let environment: StartedDockerComposeEnvironment | undefined;
     let gatewayUrl = '';
+    let composed: ExternalSystem | undefined;
 
     before(async () => {
       const port = await freePort();
+      const emulatorPort = await freePort();
       environment = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
         .withBuild()
-        .withEnvironment({ AGORA_GATEWAY_PORT: String(port) })
+        .withEnvironment({ AGORA_GATEWAY_PORT: String(port), AGORA_EMULATOR_PORT: String(emulatorPort) })
         .withWaitStrategy('gateway-1', Wait.forHealthCheck())
         .withStartupTimeout(600_000)
         .up();
       gatewayUrl = `http://127.0.0.1:${port}`;
+      // compose's bootstrap names every resource under the prefix `agora`.
+      composed = { gatewayUrl, endpoint: `http://127.0.0.1:${emulatorPort}`, prefix: 'agora' };
     });
     after(() => environment?.down({ removeVolumes: true }));
 
@@ -71,4 +78,11 @@ else
       assert.equal(response.status, 200);
       assert.ok(((await response.json()) as { keys: unknown[] }).keys.length > 0);
     });
+
+    for (const file of systemTestFiles) {
+      test(`${file} passes against the containers`, { timeout: 600_000 }, async () => {
+        const run = await runSystemTestFile(file, composed as ExternalSystem);
+        assert.equal(run.exitCode, 0, run.output);
+      });
+    }
   });
