@@ -3,13 +3,12 @@
  * JWKS served on a loopback port (what the users service publishes), and ES256 tokens signed with
  * it carrying the claims the users service puts in them.
  */
-import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
+import { signingKeyFromPem } from '@agora/users/signing-key';
 import { generateSigningKeyPem } from './dev-key.ts';
-
-const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+import { craftToken } from './tokens.ts';
 
 export interface TestUser {
   readonly userId: string;
@@ -22,16 +21,16 @@ export interface TestIssuer {
   readonly jwksUrl: string;
   readonly issuer: string;
   readonly audience: string;
+  /** the published key's id and its private half, for tests that craft tokens by hand */
+  readonly keyId: string;
+  readonly privateKeyPem: string;
   token(user: TestUser, overrides?: Record<string, unknown>): string;
 }
 
 export async function startTestIssuer(issuer = 'agora-users', audience = 'agora'): Promise<TestIssuer> {
-  const privateKey = createPrivateKey(generateSigningKeyPem());
-  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
-  const kid = createHash('sha256')
-    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
-    .digest('base64url');
-  const body = JSON.stringify({ keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] });
+  // The users service's own key handling: the same key id (thumbprint) and JWKS entry.
+  const key = signingKeyFromPem(generateSigningKeyPem());
+  const body = JSON.stringify({ keys: [key.publicJwk] });
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end(body);
   });
@@ -42,6 +41,8 @@ export async function startTestIssuer(issuer = 'agora-users', audience = 'agora'
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     issuer,
     audience,
+    keyId: key.keyId,
+    privateKeyPem: key.privateKeyPem,
     token(user, overrides = {}) {
       const now = Math.floor(Date.now() / 1000);
       const payload = {
@@ -55,9 +56,7 @@ export async function startTestIssuer(issuer = 'agora-users', audience = 'agora'
         exp: now + 900,
         ...overrides,
       };
-      const input = `${encode({ alg: 'ES256', typ: 'JWT', kid })}.${encode(payload)}`;
-      const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-      return `${input}.${signature.toString('base64url')}`;
+      return craftToken(key.privateKeyPem, { alg: 'ES256', typ: 'JWT', kid: key.keyId }, payload);
     },
   };
 }

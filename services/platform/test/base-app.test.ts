@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { createPublicKey } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { generateSigningKeyPem } from '@agora/tools/dev-key';
+import { startTestIssuer } from '@agora/tools/test-tokens';
 import { capturedLogger } from '@agora/tools/testing';
 import { craftToken, userClaims } from '@agora/tools/tokens';
-import Fastify from 'fastify';
 import { Type } from 'typebox';
 import { requireRole, tokenVerifier } from '../src/auth.ts';
 import { createBaseApp } from '../src/http.ts';
@@ -168,12 +167,7 @@ describe('answers found by fuzzing (tools/test/fuzz.test.ts)', () => {
 });
 
 describe('token verification against a JWKS (as every service but users does it)', async () => {
-  const privateKeyPem = generateSigningKeyPem();
-  const jwk = { ...createPublicKey(privateKeyPem).export({ format: 'jwk' }), kid: 'k1', alg: 'ES256', use: 'sig' };
-  const jwksServer = Fastify();
-  jwksServer.get('/.well-known/jwks.json', async () => ({ keys: [jwk] }));
-  const jwksUrl = `${await jwksServer.listen({ port: 0, host: '127.0.0.1' })}/.well-known/jwks.json`;
-  after(() => jwksServer.close());
+  const { jwksUrl, keyId, privateKeyPem } = await startTestIssuer();
 
   const { app } = await baseApp();
   await app.register(async (scope) => {
@@ -184,7 +178,7 @@ describe('token verification against a JWKS (as every service but users does it)
     }));
   });
   const call = (url: string, token: string) => app.inject({ url, headers: { authorization: `Bearer ${token}` } });
-  const signed = (claims = userClaims(), header: Record<string, unknown> = { alg: 'ES256', kid: 'k1' }) =>
+  const signed = (claims = userClaims(), header: Record<string, unknown> = { alg: 'ES256', kid: keyId }) =>
     craftToken(privateKeyPem, header, claims);
 
   it('accepts a token signed by a published key', async () => {
@@ -195,11 +189,11 @@ describe('token verification against a JWKS (as every service but users does it)
 
   for (const [name, token] of [
     ['an expired token', () => signed(userClaims({ exp: Math.floor(Date.now() / 1000) - 60 }))],
-    ['alg none', () => craftToken(undefined, { alg: 'none', kid: 'k1' }, userClaims())],
-    ['an HS256 token', () => `${craftToken(undefined, { alg: 'HS256', kid: 'k1' }, userClaims())}c2lnbmF0dXJl`],
+    ['alg none', () => craftToken(undefined, { alg: 'none', kid: keyId }, userClaims())],
+    ['an HS256 token', () => `${craftToken(undefined, { alg: 'HS256', kid: keyId }, userClaims())}c2lnbmF0dXJl`],
     ['an unknown key id', () => signed(userClaims(), { alg: 'ES256', kid: 'nope' })],
     ['a wrong audience', () => signed(userClaims({ aud: 'other' }))],
-    ['a key not in the JWKS', () => craftToken(generateSigningKeyPem(), { alg: 'ES256', kid: 'k1' }, userClaims())],
+    ['a key not in the JWKS', () => craftToken(generateSigningKeyPem(), { alg: 'ES256', kid: keyId }, userClaims())],
   ] as const) {
     it(`refuses ${name} with 401`, async () => {
       const response = await call('/private', token());
