@@ -5,6 +5,7 @@
  */
 
 import {
+  type BucketDefinition,
   buckets,
   deadLetterQueueName,
   physicalName,
@@ -12,6 +13,7 @@ import {
   queues,
   subscriptions,
   type TableDefinition,
+  type TopicDefinition,
   tables,
   topics,
 } from '@agora/platform/catalogue';
@@ -122,34 +124,58 @@ async function createQueueWithDeadLetters(sqs: SQSClient, prefix: string, queue:
   return { main, dlq };
 }
 
-export async function bootstrap(clients: BootstrapClients, prefix: string): Promise<Deployment> {
-  const env: Record<string, string> = {};
-  const tableNames: Record<string, string> = {};
-  const queueUrls: Record<string, string> = {};
-  const deadLetterQueueUrls: Record<string, string> = {};
-  const queueArns: Record<string, string> = {};
-  const topicArns: Record<string, string> = {};
-  const bucketNames: Record<string, string> = {};
+/**
+ * Records a deployment's resources as they are created (bootstrap) or found (locateDeployment),
+ * each under its catalogue id and, in `env`, under the variable that tells services where it is.
+ */
+export function deploymentRecorder(prefix: string) {
+  const deployment = {
+    prefix,
+    env: {} as Record<string, string>,
+    queueUrls: {} as Record<string, string>,
+    deadLetterQueueUrls: {} as Record<string, string>,
+    queueArns: {} as Record<string, string>,
+    topicArns: {} as Record<string, string>,
+    tableNames: {} as Record<string, string>,
+    bucketNames: {} as Record<string, string>,
+  } satisfies Deployment;
+  return {
+    deployment: deployment as Deployment,
+    table(table: TableDefinition, name: string) {
+      deployment.tableNames[table.id] = name;
+      deployment.env[table.env] = name;
+    },
+    queue(queue: QueueDefinition, found: { url: string; arn: string; deadLetterUrl: string }) {
+      deployment.queueUrls[queue.id] = found.url;
+      deployment.queueArns[queue.id] = found.arn;
+      deployment.deadLetterQueueUrls[queue.id] = found.deadLetterUrl;
+      deployment.env[queue.env] = found.url;
+    },
+    topic(topic: TopicDefinition, arn: string) {
+      deployment.topicArns[topic.id] = arn;
+      deployment.env[topic.env] = arn;
+    },
+    bucket(bucket: BucketDefinition, name: string) {
+      deployment.bucketNames[bucket.id] = name;
+      deployment.env[bucket.env] = name;
+    },
+  };
+}
 
-  await Promise.all(
-    tables.map(async (table) => {
-      tableNames[table.id] = await createTable(clients.dynamo, prefix, table);
-      env[table.env] = tableNames[table.id] as string;
-    }),
-  );
+export async function bootstrap(clients: BootstrapClients, prefix: string): Promise<Deployment> {
+  const record = deploymentRecorder(prefix);
+  const { queueArns, topicArns } = record.deployment;
+
+  await Promise.all(tables.map(async (table) => record.table(table, await createTable(clients.dynamo, prefix, table))));
   await Promise.all(
     queues.map(async (queue) => {
       const { main, dlq } = await createQueueWithDeadLetters(clients.sqs, prefix, queue);
-      queueUrls[queue.id] = main.url;
-      queueArns[queue.id] = main.arn;
-      deadLetterQueueUrls[queue.id] = dlq.url;
-      env[queue.env] = main.url;
+      record.queue(queue, { url: main.url, arn: main.arn, deadLetterUrl: dlq.url });
     }),
   );
   for (const topic of topics) {
     const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: physicalName(prefix, topic) }));
-    topicArns[topic.id] = TopicArn as string;
-    env[topic.env] = TopicArn as string;
+    record.topic(topic, TopicArn as string);
   }
   for (const subscription of subscriptions()) {
     await subscribe(clients.sns, topicArns[subscription.topic] as string, queueArns[subscription.queue] as string, {
@@ -174,10 +200,9 @@ export async function bootstrap(clients: BootstrapClients, prefix: string): Prom
         },
       }),
     );
-    bucketNames[bucket.id] = name;
-    env[bucket.env] = name;
+    record.bucket(bucket, name);
   }
-  return { prefix, env, queueUrls, deadLetterQueueUrls, queueArns, topicArns, tableNames, bucketNames };
+  return record.deployment;
 }
 
 /** Subscribes a queue to a topic once; a second run updates the existing subscription's attributes. */

@@ -10,7 +10,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import type { BootstrapClients, Deployment } from './bootstrap.ts';
+import { type BootstrapClients, type Deployment, deploymentRecorder } from './bootstrap.ts';
 
 export interface ExternalSystem {
   readonly gatewayUrl: string;
@@ -40,19 +40,11 @@ async function allTopicArns(clients: BootstrapClients): Promise<string[]> {
 
 /** The Deployment `bootstrap(clients, prefix)` made earlier, found without changing anything. */
 export async function locateDeployment(clients: BootstrapClients, prefix: string): Promise<Deployment> {
-  const env: Record<string, string> = {};
-  const tableNames: Record<string, string> = {};
-  const queueUrls: Record<string, string> = {};
-  const deadLetterQueueUrls: Record<string, string> = {};
-  const queueArns: Record<string, string> = {};
-  const topicArns: Record<string, string> = {};
-  const bucketNames: Record<string, string> = {};
-
+  const record = deploymentRecorder(prefix);
   for (const table of tables) {
     const name = physicalName(prefix, table);
     await clients.dynamo.send(new DescribeTableCommand({ TableName: name }));
-    tableNames[table.id] = name;
-    env[table.env] = name;
+    record.table(table, name);
   }
   const queueUrl = async (name: string) =>
     (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
@@ -61,23 +53,19 @@ export async function locateDeployment(clients: BootstrapClients, prefix: string
     const { Attributes } = await clients.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
     );
-    queueUrls[queue.id] = url;
-    queueArns[queue.id] = Attributes?.QueueArn as string;
-    deadLetterQueueUrls[queue.id] = await queueUrl(physicalName(prefix, { name: deadLetterQueueName(queue) }));
-    env[queue.env] = url;
+    const deadLetterUrl = await queueUrl(physicalName(prefix, { name: deadLetterQueueName(queue) }));
+    record.queue(queue, { url, arn: Attributes?.QueueArn as string, deadLetterUrl });
   }
   const arns = await allTopicArns(clients);
   for (const topic of topics) {
     const arn = arns.find((candidate) => candidate.endsWith(`:${physicalName(prefix, topic)}`));
     if (!arn) throw new Error(`no topic ${physicalName(prefix, topic)} at the emulator (is AGORA_PREFIX right?)`);
-    topicArns[topic.id] = arn;
-    env[topic.env] = arn;
+    record.topic(topic, arn);
   }
   for (const bucket of buckets) {
     const name = physicalName(prefix, bucket);
     await clients.s3.send(new HeadBucketCommand({ Bucket: name }));
-    bucketNames[bucket.id] = name;
-    env[bucket.env] = name;
+    record.bucket(bucket, name);
   }
-  return { prefix, env, queueUrls, deadLetterQueueUrls, queueArns, topicArns, tableNames, bucketNames };
+  return record.deployment;
 }

@@ -6,6 +6,7 @@ import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { bootstrap } from '../src/bootstrap.ts';
+import { locateDeployment } from '../src/running-system.ts';
 import { provision } from '../src/testing.ts';
 
 describe('bootstrap', async () => {
@@ -27,6 +28,11 @@ describe('bootstrap', async () => {
       const endpoints = Subscriptions.map((subscription) => subscription.Endpoint);
       assert.equal(new Set(endpoints).size, endpoints.length, `no duplicate subscription on ${topic.name}`);
     }
+  });
+
+  it('is found again, unchanged, by locateDeployment (what system tests use against a running system)', async () => {
+    const { endpoint: _endpoint, clients: _clients, ...made } = first;
+    assert.deepEqual(await locateDeployment(first.clients, first.prefix), made);
   });
 
   it('creates tables with their keys and indexes', async () => {
