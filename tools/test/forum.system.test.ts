@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fillDemoData } from '../src/demo.ts';
 import { type RunningSystem, startSystem, type Topology } from '../src/launcher.ts';
 import { externalSystem } from '../src/running-system.ts';
+import { eventually } from '../src/testing.ts';
 
 const external = externalSystem();
 const launcherOnly = external
@@ -38,17 +39,6 @@ function client(gatewayUrl: () => string) {
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} } as Answer;
   };
-}
-
-/** Polls until `done` holds (eventual consistency through events), at most `timeoutMs`. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    value = await read();
-  }
-  return value;
 }
 
 function assertProblem(answer: Answer, status: number) {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startSystem } from '../src/launcher.ts';
-import { emulatorEndpoint, uniquePrefix } from '../src/testing.ts';
+import { emulatorEndpoint, eventually, uniquePrefix } from '../src/testing.ts';
 
 await emulatorEndpoint();
 const system = await startSystem({ prefix: uniquePrefix('sys'), gatewayPort: 0 });
@@ -55,12 +55,11 @@ describe('the system through the gateway', () => {
     const response = await fetch(`${gateway}/api/users?limit=1`, { headers: { 'x-request-id': requestId } });
     assert.equal(response.headers.get('x-request-id'), requestId);
     const users = system.processes.get('users');
-    const deadline = Date.now() + 5000;
-    let logged = false;
-    while (!logged && Date.now() < deadline) {
-      logged = users?.logs.some((line) => line.reqId === requestId && line.msg === 'request completed') ?? false;
-      if (!logged) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const logged = await eventually(
+      () => users?.logs.some((line) => line.reqId === requestId && line.msg === 'request completed') ?? false,
+      (found) => found,
+      5000,
+    );
     assert.ok(logged, 'the users service logged the request under the same id');
   });
 

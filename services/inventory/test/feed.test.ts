@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createBaseApp, followTableStream, tokenVerifier } from '@agora/platform';
 import { generateSigningKeyPem } from '@agora/tools/dev-key';
-import { capturedLogger, emulatorEndpoint, provision } from '@agora/tools/testing';
+import { capturedLogger, emulatorEndpoint, provision, until } from '@agora/tools/testing';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { feedRoutes } from '../src/routes/feed.ts';
@@ -74,14 +74,6 @@ function collect(response: Response) {
     ended = true;
   })();
   return { events, comments: () => comments, ended: () => ended, reading };
-}
-
-async function until(check: () => boolean, what: string) {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 const put = (item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: table, Item: item }));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { newId } from '@agora/platform';
 import { testUser } from '@agora/tools/test-tokens';
+import { eventually } from '@agora/tools/testing';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createMessagesConsumer } from '../src/events.ts';
@@ -15,16 +16,6 @@ async function listAll(topicId: string) {
 }
 
 const at = (secondsFromNow: number) => new Date(Date.now() + secondsFromNow * 1000).toISOString();
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}
 
 describe('user.renamed', () => {
   it("renames the author on every one of their messages, in every topic, and leaves others' alone", async () => {

@@ -1,20 +1,12 @@
 /** Following a table's stream on the emulator: changes from now on, with both images. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { capturedLogger, emulatorEndpoint, provision } from '@agora/tools/testing';
+import { capturedLogger, emulatorEndpoint, provision, until } from '@agora/tools/testing';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { followTableStream, type TableChange } from '../src/table-stream.ts';
 
 await emulatorEndpoint();
-
-async function until(check: () => boolean, what: string) {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('following a table stream', () => {
   it('delivers each change made after the start, in order, with old and new images', async () => {

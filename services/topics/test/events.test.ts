@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { snsEventPublisher } from '@agora/platform';
 import { testUser } from '@agora/tools/test-tokens';
+import { eventually } from '@agora/tools/testing';
 import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTopicsConsumer, topicsEventHandlers } from '../src/events.ts';
@@ -109,12 +110,11 @@ describe('the topics consumer', () => {
     const publisher = snsEventPublisher(deployment.clients.sns, deployment.topicArns.forumEvents as string);
     await publisher.publish('message.posted', { topicId, messageId: 'q1', authorId: 'u', createdAt });
     await publisher.publish('message.posted', { topicId, messageId: 'q2', authorId: 'u', createdAt });
-    const deadline = Date.now() + 10_000;
-    let count = 0;
-    while (Date.now() < deadline && count < 2) {
-      count = (await topic(topicId)).messageCount;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const count = await eventually(
+      async () => (await topic(topicId)).messageCount,
+      (value) => value >= 2,
+      10_000,
+    );
     assert.equal(count, 2);
   });
 });
