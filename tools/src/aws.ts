@@ -1,10 +1,10 @@
 /** AWS clients for tools and tests, pointed at an emulator endpoint. */
 import { createAwsClients } from '@agora/platform';
 import { pino } from 'pino';
-import { emulatorCredentials } from './emulator.ts';
+import { emulatorCredentials, useEmulatorCredentials } from './emulator.ts';
 
 export function emulatorClients(endpoint: string) {
-  for (const [name, value] of Object.entries(emulatorCredentials)) process.env[name] ??= value;
+  useEmulatorCredentials();
   return createAwsClients(
     { AWS_REGION: emulatorCredentials.AWS_REGION, AWS_ENDPOINT_URL: endpoint },
     pino({ level: 'silent' }),

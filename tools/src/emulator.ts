@@ -26,6 +26,11 @@ export const emulatorCredentials = {
 };
 
 /** Creates the venv with the pinned moto if it is missing or stale; a fast no-op otherwise. */
+/** Lets SDK clients this process builds sign requests for the emulator (real credentials win). */
+export function useEmulatorCredentials(): void {
+  for (const [name, value] of Object.entries(emulatorCredentials)) process.env[name] ??= value;
+}
+
 export async function ensureEmulatorInstalled(log: (line: string) => void = () => {}): Promise<void> {
   const marker = `${venvDir}/.agora-requirements`;
   const wanted = await requirementsHash([requirementsFile]);

@@ -10,7 +10,7 @@ import { createLogger } from '@agora/platform';
 import type { Logger } from 'pino';
 import { emulatorClients } from './aws.ts';
 import { bootstrap, type Deployment } from './bootstrap.ts';
-import { emulatorCredentials, startEmulator } from './emulator.ts';
+import { startEmulator, useEmulatorCredentials } from './emulator.ts';
 
 let shared: Promise<string> | undefined;
 
@@ -19,7 +19,7 @@ export function emulatorEndpoint(): Promise<string> {
   shared ??= (async () => {
     const emulator = await startEmulator();
     after(() => emulator.stop());
-    for (const [name, value] of Object.entries(emulatorCredentials)) process.env[name] ??= value;
+    useEmulatorCredentials();
     process.env.AWS_ENDPOINT_URL = emulator.endpoint;
     return emulator.endpoint;
   })();
