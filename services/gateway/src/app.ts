@@ -11,7 +11,6 @@ import {
   problemBody,
   registerProblemHandlers,
   requestIdFrom,
-  sendProblem,
 } from '@agora/platform';
 import { serviceForPath } from '@agora/platform/catalogue';
 import replyFrom from '@fastify/reply-from';
@@ -58,14 +57,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   app.all('/*', async (request, reply) => {
     const service = serviceForPath(request.url);
     const upstream = service ? options.upstreams.get(service) : undefined;
-    if (!service || !upstream) {
-      return sendProblem(
-        reply,
-        problemBody(404, `No route for ${request.method} ${request.url.split('?')[0]}`, {
-          type: 'urn:agora:problem:not-found',
-        }),
-      );
-    }
+    // No rule matches: the ALB's default action, the same 404 problem as any unknown route.
+    if (!service || !upstream) return reply.callNotFound();
     const forwardedFor = [request.headers['x-forwarded-for'], request.socket.remoteAddress].filter(Boolean).join(', ');
     return reply.from(`${upstream}${request.url}`, {
       rewriteRequestHeaders: (_original, headers) => ({
