@@ -37,9 +37,11 @@ export const routes = [
   },
 ] as const satisfies readonly RouteRule[];
 
-/** Rules sorted as the ALB evaluates them: lowest priority number first. */
-export function rulesInPriorityOrder(): RouteRule[] {
-  return [...routes].sort((a, b) => a.priority - b.priority);
+const byPriority: readonly RouteRule[] = [...routes].sort((a, b) => a.priority - b.priority);
+
+/** Rules sorted as the ALB evaluates them: lowest priority number first (sorted once). */
+export function rulesInPriorityOrder(): readonly RouteRule[] {
+  return byPriority;
 }
 
 /** Whether `path` (no query string) matches an ALB path pattern. */
