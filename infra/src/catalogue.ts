@@ -11,8 +11,8 @@ import type {
   SubscriptionDefinition,
   TableDefinition,
   TopicDefinition,
-} from '@agora/platform/catalogue';
-import * as platform from '@agora/platform/catalogue';
+} from '@agora/catalogue';
+import * as platform from '@agora/catalogue';
 
 export interface Catalogue {
   readonly services: readonly ServiceDefinition[];
@@ -66,5 +66,5 @@ export type {
   ServiceDefinition,
   TableDefinition,
   TopicDefinition,
-} from '@agora/platform/catalogue';
-export { deadLetterQueueName, physicalName } from '@agora/platform/catalogue';
+} from '@agora/catalogue';
+export { deadLetterQueueName, physicalName } from '@agora/catalogue';

@@ -1,10 +1,10 @@
 /**
  * cfn-lint, pinned in infra/requirements.txt, installed into the project venv (.agora/venv) with
- * the other Python tools, all resolved together (tools/src/python-tools.ts).
+ * the other Python tools, all resolved together (tools/src/install/python-tools.ts).
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ensurePythonToolsInstalled, venvBin } from '@agora/tools/python-tools';
+import { ensurePythonToolsInstalled, venvBin } from '@agora/tools/install/python-tools';
 
 const run = promisify(execFile);
 export const cfnLintBin = venvBin('cfn-lint');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buckets, queues, subscriptions, tables, topics } from '@agora/platform/catalogue';
+import { buckets, queues, subscriptions, tables, topics } from '@agora/catalogue';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { bootstrap } from '../src/bootstrap.ts';
-import { locateDeployment } from '../src/running-system.ts';
-import { provision } from '../src/testing.ts';
+import { bootstrap } from '../src/local/bootstrap.ts';
+import { locateDeployment } from '../src/testing/external-system.ts';
+import { provision } from '../src/testing/testing.ts';
 
 describe('bootstrap', async () => {
   const first = await provision('boot');

@@ -12,10 +12,10 @@ import {
   type StartedDockerComposeEnvironment,
   Wait,
 } from 'testcontainers';
-import { freePort } from '../src/emulator.ts';
+import { freePort } from '../src/local/emulator.ts';
 import { repoRoot } from '../src/paths.ts';
-import type { ExternalSystem } from '../src/running-system.ts';
-import { runSystemTestFile, systemTestFiles } from '../src/system-tests.ts';
+import type { ExternalSystem } from '../src/testing/external-system.ts';
+import { runSystemTestFile, systemTestFiles } from '../src/testing/system-tests.ts';
 
 async function engineAbsence(): Promise<string | undefined> {
   try {

@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { matchesGlob } from 'node:path';
 import { describe, test } from 'node:test';
-import { services as catalogueServices, type ServiceDefinition } from '@agora/platform/catalogue';
-import { readCompose } from '../src/compose-file.ts';
-import { containerEnvFile } from '../src/container-env.ts';
-import { execForm, finalStage, parseDockerfile, stageEnvironment } from '../src/dockerfile.ts';
-import { type Lockfile, workspaceClosure } from '../src/image-closure.ts';
+import { services as catalogueServices, type ServiceDefinition } from '@agora/catalogue';
+import { type Lockfile, workspaceClosure } from '../src/image-build/closure.ts';
+import { containerEnvFile } from '../src/local/container-env.ts';
 import { repoRoot } from '../src/paths.ts';
+import { readCompose } from '../src/testing/compose-file.ts';
+import { execForm, finalStage, parseDockerfile, stageEnvironment } from '../src/testing/dockerfile.ts';
 
 const services: readonly ServiceDefinition[] = catalogueServices;
 const dockerfile = parseDockerfile(await readFile(`${repoRoot}Dockerfile.base`, 'utf8'));
@@ -109,7 +109,7 @@ describe("each image's contents", () => {
     for (const service of services) {
       const closure = workspaceClosure(lock, `services/${service.workspace}`);
       assert.ok(closure.workspaces.includes(`services/${service.workspace}`));
-      assert.ok(closure.workspaces.includes('services/platform'), `${service.name} runs on @agora/platform`);
+      assert.ok(closure.workspaces.includes('packages/runtime'), `${service.name} runs on @agora/runtime`);
       assert.ok(!closure.workspaces.includes('tools'), `${service.name} must not ship the tools`);
       for (const location of devOnly) assert.ok(!closure.packages.includes(location), `${service.name}: ${location}`);
     }
@@ -120,7 +120,7 @@ describe("each image's contents", () => {
     const gateway = workspaceClosure(lock, 'services/gateway');
     assert.ok(gateway.packages.includes('node_modules/@fastify/reply-from'));
     assert.ok(!users.packages.includes('node_modules/@fastify/reply-from'));
-    assert.deepEqual(users.workspaces, ['services/platform', 'services/users']);
+    assert.deepEqual(users.workspaces, ['packages/catalogue', 'packages/runtime', 'services/users']);
   });
 });
 
@@ -154,7 +154,12 @@ describe('.dockerignore', async () => {
 
   test('lets in everything the build reads', () => {
     const workspaces = Object.keys(lock.packages).filter((l) => l !== '' && !l.includes('node_modules/'));
-    const needed = ['package.json', 'package-lock.json', 'tools/src/image-closure.ts', 'tools/src/image-stage.ts'];
+    const needed = [
+      'package.json',
+      'package-lock.json',
+      'tools/src/image-build/closure.ts',
+      'tools/src/image-build/stage.ts',
+    ];
     for (const workspace of workspaces) needed.push(`${workspace}/package.json`);
     for (const service of services) needed.push(`services/${service.workspace}/${service.entry}`);
     for (const path of needed) assert.ok(!ignored(path), `${path} is needed by the build but ignored`);

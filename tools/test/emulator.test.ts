@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { ensureEmulatorInstalled, startEmulator, venvDir } from '../src/emulator.ts';
+import { ensureEmulatorInstalled, startEmulator, venvDir } from '../src/local/emulator.ts';
 
 describe('the emulator harness', () => {
   it('uses AWS_ENDPOINT_URL when it is set and starts nothing', async () => {
@@ -42,7 +42,7 @@ describe('the emulator harness', () => {
 
   it('leaves no orphan emulator when its parent is killed outright', async () => {
     const script = `
-      import { startEmulator } from './tools/src/emulator.ts';
+      import { startEmulator } from './tools/src/local/emulator.ts';
       const emulator = await startEmulator();
       const port = new URL(emulator.endpoint).port;
       console.log(port);

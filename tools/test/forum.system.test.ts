@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fillDemoData } from '../src/demo.ts';
-import { type RunningSystem, startSystem, type Topology } from '../src/launcher.ts';
-import { externalSystem } from '../src/running-system.ts';
-import { eventually } from '../src/testing.ts';
+import { fillDemoData } from '../src/cli/demo.ts';
+import { type RunningSystem, startSystem, type Topology } from '../src/local/launcher.ts';
+import { externalSystem } from '../src/testing/external-system.ts';
+import { eventually } from '../src/testing/testing.ts';
 
 const external = externalSystem();
 const launcherOnly = external

@@ -14,13 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { createAwsClients } from '@agora/platform';
-import { services } from '@agora/platform/catalogue';
+import { services } from '@agora/catalogue';
+import { createAwsClients } from '@agora/runtime/aws';
 import { createUsersRepo } from '@agora/users/users-repo';
 import { pino } from 'pino';
-import { startSystem } from '../src/launcher.ts';
-import { ensurePythonToolsInstalled, venvBin } from '../src/python-tools.ts';
-import { emulatorEndpoint, uniquePrefix } from '../src/testing.ts';
+import { ensurePythonToolsInstalled, venvBin } from '../src/install/python-tools.ts';
+import { startSystem } from '../src/local/launcher.ts';
+import { emulatorEndpoint, uniquePrefix } from '../src/testing/testing.ts';
 
 const run = promisify(execFile);
 const examplesPerOperation = 10;

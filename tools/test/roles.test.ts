@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createUsersRepo } from '@agora/users/users-repo';
-import { changeRole } from '../src/roles.ts';
-import { provision } from '../src/testing.ts';
+import { changeRole } from '../src/cli/roles.ts';
+import { provision } from '../src/testing/testing.ts';
 
 const deployment = await provision('roles');
 process.env.USERS_TABLE = deployment.env.USERS_TABLE;

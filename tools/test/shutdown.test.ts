@@ -8,12 +8,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { serviceNamed } from '@agora/platform/catalogue';
-import { generateSigningKeyPem } from '../src/dev-key.ts';
-import { emulatorCredentials, freePort } from '../src/emulator.ts';
+import { serviceNamed } from '@agora/catalogue';
+import { generateSigningKeyPem } from '../src/local/dev-key.ts';
+import { emulatorCredentials, freePort } from '../src/local/emulator.ts';
+import { resourceEnvironment } from '../src/local/service-env.ts';
 import { repoRoot } from '../src/paths.ts';
-import { resourceEnvironment } from '../src/service-env.ts';
-import { provision } from '../src/testing.ts';
+import { provision } from '../src/testing/testing.ts';
 
 const deployment = await provision('stop');
 let delayMs = 0;

@@ -4,7 +4,9 @@
  * the API is identical; only the process boundary is gone. No listen here.
  */
 import { messagesService } from '@agora/messages';
-import { type App, createServiceApp, type EventPublisher } from '@agora/platform';
+import type { EventPublisher } from '@agora/runtime/events';
+import type { App } from '@agora/runtime/http';
+import { createServiceApp } from '@agora/runtime/service-app';
 import { topicsService } from '@agora/topics';
 import { usersService } from '@agora/users';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';

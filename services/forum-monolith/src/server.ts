@@ -3,7 +3,8 @@
  * consumers (stopped on SIGTERM before the clients close).
  */
 import { messagesConsumerOf } from '@agora/messages/events';
-import { runService, snsEventPublisher } from '@agora/platform';
+import { snsEventPublisher } from '@agora/runtime/events';
+import { runService } from '@agora/runtime/run-service';
 import { topicsConsumerOf } from '@agora/topics/events';
 import { buildMonolith } from './app.ts';
 import { monolithConfigSchema } from './config.ts';

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { buildApp as buildMessages } from '@agora/messages';
-import type { App } from '@agora/platform';
-import { generateSigningKeyPem } from '@agora/tools/dev-key';
+import type { App } from '@agora/runtime/http';
+import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
 import { buildApp as buildTopics } from '@agora/topics';
 import { buildApp as buildUsers } from '@agora/users';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';

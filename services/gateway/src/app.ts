@@ -5,14 +5,11 @@
  * streamed through untouched, like the ALB (the services enforce their own limits).
  */
 
-import {
-  closeConnectionsWhenDraining,
-  createLogger,
-  problemBody,
-  registerProblemHandlers,
-  requestIdFrom,
-} from '@agora/platform';
-import { serviceForPath } from '@agora/platform/catalogue';
+import { serviceForPath } from '@agora/catalogue';
+import { requestIdFrom } from '@agora/runtime/http';
+import { closeConnectionsWhenDraining } from '@agora/runtime/lifecycle';
+import { createLogger } from '@agora/runtime/logger';
+import { problemBody, registerProblemHandlers } from '@agora/runtime/problem';
 import replyFrom from '@fastify/reply-from';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';

@@ -2,8 +2,9 @@
  * The gateway needs one upstream URL per service the catalogue routes to: UPSTREAM_<NAME>_URL.
  * The schema is derived from the catalogue, so a new routed service is a required variable here.
  */
-import { httpServiceConfig } from '@agora/platform';
-import { routes } from '@agora/platform/catalogue';
+
+import { routes } from '@agora/catalogue';
+import { httpServiceConfig } from '@agora/runtime/config';
 import { type Static, type TSchema, Type } from 'typebox';
 
 export function upstreamVariable(service: string): string {

@@ -5,7 +5,7 @@
  * the gateway really serves, in either topology. A service that does not answer is left out and
  * named in `x-unavailable`, and the rest is still served.
  */
-import { serviceForPath } from '@agora/platform/catalogue';
+import { serviceForPath } from '@agora/catalogue';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,8 @@
 /** Starts the gateway on :8080 (or PORT) in front of the services named by UPSTREAM_*_URL. */
-import { createLogger, loadConfigOrExit, serve } from '@agora/platform';
+
+import { loadConfigOrExit } from '@agora/runtime/config';
+import { serve } from '@agora/runtime/lifecycle';
+import { createLogger } from '@agora/runtime/logger';
 import { buildGateway } from './app.ts';
 import { gatewayConfigSchema, upstreamsFrom } from './config.ts';
 

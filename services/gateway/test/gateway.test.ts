@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { routes } from '@agora/platform/catalogue';
-import { capturedLogger } from '@agora/tools/testing';
+import { routes } from '@agora/catalogue';
+import { capturedLogger } from '@agora/tools/testing/testing';
 import { buildGateway } from '../src/app.ts';
 
 /** A stand-in service: echoes what reached it, and documents `documented` paths in its OpenAPI. */

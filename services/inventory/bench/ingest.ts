@@ -11,11 +11,11 @@
 import { execFile } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { serviceNamed } from '@agora/platform/catalogue';
-import { emulatorClients } from '@agora/tools/aws';
-import { bootstrap } from '@agora/tools/bootstrap';
-import { startEmulator } from '@agora/tools/emulator';
-import { uniquePrefix } from '@agora/tools/testing';
+import { serviceNamed } from '@agora/catalogue';
+import { bootstrap } from '@agora/tools/local/bootstrap';
+import { startEmulator } from '@agora/tools/local/emulator';
+import { emulatorClients } from '@agora/tools/local/emulator-clients';
+import { uniquePrefix } from '@agora/tools/testing/testing';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';

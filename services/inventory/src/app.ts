@@ -4,7 +4,9 @@
  * server.ts starts it. The worker is a separate process (src/worker/main.ts).
  */
 import { dashboardRoutes } from '@agora/dashboard/serve';
-import { type App, createServiceApp, followTableStream, jwksVerification, tokenVerifier } from '@agora/platform';
+import { jwksVerification, tokenVerifier } from '@agora/runtime/auth';
+import type { App } from '@agora/runtime/http';
+import { createServiceApp } from '@agora/runtime/service-app';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -17,6 +19,7 @@ import { feedRoutes } from './routes/feed.ts';
 import { stockRoutes } from './routes/stock.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { createStockFeed } from './stock-feed.ts';
+import { followTableStream } from './table-stream.ts';
 import { createUploadsRepo } from './uploads-repo.ts';
 
 export interface InventoryDependencies {
@@ -54,7 +57,7 @@ export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async
       }),
   });
   await app.register(feedRoutes, { feed });
-  // The dashboard: the page at / and its assets (services/dashboard's build).
+  // The dashboard: the page at / and its assets (packages/dashboard's build).
   await app.register(dashboardRoutes);
 };
 

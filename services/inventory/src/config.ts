@@ -1,4 +1,4 @@
-import { httpServiceConfig, tokenVerificationConfig } from '@agora/platform';
+import { httpServiceConfig, tokenVerificationConfig } from '@agora/runtime/config';
 import { type Static, Type } from 'typebox';
 
 export const inventoryConfigSchema = Type.Object({

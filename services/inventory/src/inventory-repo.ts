@@ -6,7 +6,7 @@
  * the same outcome as one clean load (see worker/load-stock.ts).
  */
 
-import { decodeCursor, encodeCursor } from '@agora/platform';
+import { decodeCursor, encodeCursor } from '@agora/runtime/ids';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,

@@ -1,5 +1,5 @@
 /** Starts the inventory service: config from the environment, AWS clients, the app, graceful stop. */
-import { runService } from '@agora/platform';
+import { runService } from '@agora/runtime/run-service';
 import { buildApp } from './app.ts';
 import { inventoryConfigSchema } from './config.ts';
 

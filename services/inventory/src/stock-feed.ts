@@ -8,8 +8,9 @@
  * The stream is followed only while someone listens: the first subscriber starts it, and it
  * stops a while after the last one leaves.
  */
-import type { TableChange, TableStreamFollower } from '@agora/platform';
+
 import type { Logger } from 'pino';
+import type { TableChange, TableStreamFollower } from './table-stream.ts';
 
 export interface StockChangeEvent {
   readonly type: 'stock';

@@ -4,7 +4,7 @@
  * loaded again; and one `store#<name>` item per store, listed through a sparse index.
  */
 
-import { decodeCursor, encodeCursor } from '@agora/platform';
+import { decodeCursor, encodeCursor } from '@agora/runtime/ids';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,

@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createBaseApp, followTableStream, tokenVerifier } from '@agora/platform';
-import { generateSigningKeyPem } from '@agora/tools/dev-key';
-import { capturedLogger, emulatorEndpoint, provision, until } from '@agora/tools/testing';
+import { tokenVerifier } from '@agora/runtime/auth';
+import { createBaseApp } from '@agora/runtime/http';
+import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
+import { capturedLogger, emulatorEndpoint, provision, until } from '@agora/tools/testing/testing';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { feedRoutes } from '../src/routes/feed.ts';
 import { createStockFeed, feedEventsFor } from '../src/stock-feed.ts';
+import { followTableStream } from '../src/table-stream.ts';
 
 await emulatorEndpoint();
 const deployment = await provision('feed');

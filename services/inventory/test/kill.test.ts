@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
-import type { TestDeployment } from '@agora/tools/testing';
+import type { TestDeployment } from '@agora/tools/testing/testing';
 import {
   dropFile,
   finishedUpload,

@@ -1,7 +1,7 @@
 /** The inventory app (inject) on fresh resources, tokens from a real users app, and an in-process worker. */
 import { after } from 'node:test';
-import { loadConfig } from '@agora/platform';
-import { capturedLogger } from '@agora/tools/testing';
+import { loadConfig } from '@agora/runtime/config';
+import { capturedLogger } from '@agora/tools/testing/testing';
 import { createUsersRepo } from '@agora/users/users-repo';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { login, register, usersApp } from '../../users/test/harness.ts';

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { emulatorClients } from '@agora/tools/aws';
-import { startSystem } from '@agora/tools/launcher';
-import { externalSystem, locateDeployment } from '@agora/tools/running-system';
-import { subscribeTestQueue } from '@agora/tools/test-queues';
-import { uniquePrefix } from '@agora/tools/testing';
+import { emulatorClients } from '@agora/tools/local/emulator-clients';
+import { startSystem } from '@agora/tools/local/launcher';
+import { externalSystem, locateDeployment } from '@agora/tools/testing/external-system';
+import { subscribeTestQueue } from '@agora/tools/testing/probe-queues';
+import { uniquePrefix } from '@agora/tools/testing/testing';
 import { createUsersRepo } from '@agora/users/users-repo';
 import {
   dropFile,

@@ -1,11 +1,11 @@
 /** An in-process inventory worker on fresh emulator resources, with helpers to drop files and read results. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { after } from 'node:test';
-import { loadConfig } from '@agora/platform';
-import { emulatorCredentials } from '@agora/tools/emulator';
+import { loadConfig } from '@agora/runtime/config';
+import { emulatorCredentials } from '@agora/tools/local/emulator';
 import { repoRoot } from '@agora/tools/paths';
-import { subscribeTestQueue } from '@agora/tools/test-queues';
-import { capturedLogger, provision, type TestDeployment } from '@agora/tools/testing';
+import { subscribeTestQueue } from '@agora/tools/testing/probe-queues';
+import { capturedLogger, provision, type TestDeployment } from '@agora/tools/testing/testing';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';

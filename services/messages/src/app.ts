@@ -2,7 +2,11 @@
  * The messages service: a Fastify plugin (so the monolith can mount it beside the other forum
  * services) and `buildApp`, which puts it on the platform's base app. No listen here.
  */
-import { type App, createServiceApp, type EventPublisher, jwksVerification, tokenVerifier } from '@agora/platform';
+
+import { jwksVerification, tokenVerifier } from '@agora/runtime/auth';
+import type { EventPublisher } from '@agora/runtime/events';
+import type { App } from '@agora/runtime/http';
+import { createServiceApp } from '@agora/runtime/service-app';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';

@@ -3,13 +3,9 @@
  * topic.created, topic.deleted) and run in the service's own process (see server.ts).
  * Each is idempotent: delivering an event twice leaves the same state as once.
  */
-import {
-  createEventConsumer,
-  type EventConsumer,
-  type EventHandlers,
-  type EventPublisher,
-  type ServiceContext,
-} from '@agora/platform';
+import { createEventConsumer, type EventConsumer, type EventHandlers } from '@agora/runtime/consumer';
+import type { EventPublisher } from '@agora/runtime/events';
+import type { ServiceContext } from '@agora/runtime/run-service';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import type { MessagesConfig } from './config.ts';

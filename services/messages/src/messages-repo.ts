@@ -12,7 +12,9 @@
  * Only messages carry `messageId` and `authorId`, so the byMessageId and byAuthor indexes hold
  * messages only.
  */
-import { conditionalUpdate, decodeCursor, pageOf, problems, unlessConditionFails } from '@agora/platform';
+import { conditionalUpdate, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import { decodeCursor } from '@agora/runtime/ids';
+import { problems } from '@agora/runtime/problem';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,

@@ -2,7 +2,9 @@
  * Starts the messages service: config, AWS clients, the app, and its event consumer in the same
  * process (started after the server listens, stopped on SIGTERM before the clients close).
  */
-import { runService, snsEventPublisher } from '@agora/platform';
+
+import { snsEventPublisher } from '@agora/runtime/events';
+import { runService } from '@agora/runtime/run-service';
 import { buildApp } from './app.ts';
 import { messagesConfigSchema } from './config.ts';
 import { messagesConsumerOf } from './events.ts';

@@ -1,8 +1,9 @@
 /** Builds the messages app against the emulator with fresh resources and a test token issuer. */
 import { after } from 'node:test';
-import { type EventPublisher, loadConfig, snsEventPublisher } from '@agora/platform';
-import { startTestIssuer, type TestUser } from '@agora/tools/test-tokens';
-import { capturedLogger, provision } from '@agora/tools/testing';
+import { loadConfig } from '@agora/runtime/config';
+import { type EventPublisher, snsEventPublisher } from '@agora/runtime/events';
+import { capturedLogger, provision } from '@agora/tools/testing/testing';
+import { startTestIssuer, type TestUser } from '@agora/tools/testing/token-issuer';
 import { buildApp } from '../src/app.ts';
 import { messagesConfigSchema } from '../src/config.ts';
 import { messagesEventHandlers } from '../src/events.ts';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { testUser } from '@agora/tools/test-tokens';
+import { testUser } from '@agora/tools/testing/token-issuer';
 import { messagesApp } from './harness.ts';
 
 const { app, deployment, openTopic, post } = await messagesApp();

@@ -1,8 +1,8 @@
 /** A message whose posting cannot be announced is withdrawn: the client gets a 503, counts stay true. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertProblem } from '@agora/tools/test-http';
-import { testUser } from '@agora/tools/test-tokens';
+import { assertProblem } from '@agora/tools/testing/http-assertions';
+import { testUser } from '@agora/tools/testing/token-issuer';
 import { messagesApp } from './harness.ts';
 
 const { app, auth, openTopic } = await messagesApp({

@@ -3,7 +3,8 @@
  * messageCount and lastActivityAt. They run in the service's own process, fed by its own queue
  * (see server.ts); each is idempotent (the repo counts an event once).
  */
-import { createEventConsumer, type EventConsumer, type EventHandlers, type ServiceContext } from '@agora/platform';
+import { createEventConsumer, type EventConsumer, type EventHandlers } from '@agora/runtime/consumer';
+import type { ServiceContext } from '@agora/runtime/run-service';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import type { TopicsConfig } from './config.ts';

@@ -4,7 +4,8 @@
  * one marker item per message event already counted (`topicId` = `counted#<kind>#<messageId>`),
  * written in the same transaction as the count, which is what makes the count idempotent.
  */
-import { type CursorPage, conditionalUpdate, decodeCursor, pageOf, unlessConditionFails } from '@agora/platform';
+import { type CursorPage, conditionalUpdate, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import { decodeCursor } from '@agora/runtime/ids';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,

@@ -1,8 +1,9 @@
 /** Builds the topics app against the emulator with fresh resources and a test token issuer. */
 import { after } from 'node:test';
-import { type EventPublisher, loadConfig, snsEventPublisher } from '@agora/platform';
-import { startTestIssuer } from '@agora/tools/test-tokens';
-import { capturedLogger, provision } from '@agora/tools/testing';
+import { loadConfig } from '@agora/runtime/config';
+import { type EventPublisher, snsEventPublisher } from '@agora/runtime/events';
+import { capturedLogger, provision } from '@agora/tools/testing/testing';
+import { startTestIssuer } from '@agora/tools/testing/token-issuer';
 import { buildApp } from '../src/app.ts';
 import { topicsConfigSchema } from '../src/config.ts';
 import { createTopicsRepo } from '../src/topics-repo.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertProblem } from '@agora/tools/test-http';
-import { subscribeTestQueue } from '@agora/tools/test-queues';
-import { type TestUser, testUser } from '@agora/tools/test-tokens';
+import { assertProblem } from '@agora/tools/testing/http-assertions';
+import { subscribeTestQueue } from '@agora/tools/testing/probe-queues';
+import { type TestUser, testUser } from '@agora/tools/testing/token-issuer';
 import { topicsApp } from './harness.ts';
 
 const { app, issuer, deployment } = await topicsApp();

@@ -1,8 +1,8 @@
 /** A topic whose creation cannot be announced is withdrawn: the client gets a 503, never a dead topic. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertProblem } from '@agora/tools/test-http';
-import { testUser } from '@agora/tools/test-tokens';
+import { assertProblem } from '@agora/tools/testing/http-assertions';
+import { testUser } from '@agora/tools/testing/token-issuer';
 import { topicsApp } from './harness.ts';
 
 const { app, issuer } = await topicsApp({

@@ -4,7 +4,10 @@
  * call `inject`; server.ts starts it.
  */
 
-import { type App, createServiceApp, type EventPublisher, tokenVerifier } from '@agora/platform';
+import { tokenVerifier } from '@agora/runtime/auth';
+import type { EventPublisher } from '@agora/runtime/events';
+import type { App } from '@agora/runtime/http';
+import { createServiceApp } from '@agora/runtime/service-app';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';

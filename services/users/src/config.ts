@@ -1,4 +1,4 @@
-import { httpServiceConfig } from '@agora/platform';
+import { httpServiceConfig } from '@agora/runtime/config';
 import { type Static, Type } from 'typebox';
 
 export const usersConfigSchema = Type.Object({

@@ -1,5 +1,7 @@
 /** Starts the users service: config from the environment, AWS clients, the app, graceful stop. */
-import { runService, snsEventPublisher } from '@agora/platform';
+
+import { snsEventPublisher } from '@agora/runtime/events';
+import { runService } from '@agora/runtime/run-service';
 import { buildApp } from './app.ts';
 import { usersConfigSchema } from './config.ts';
 

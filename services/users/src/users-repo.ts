@@ -4,7 +4,8 @@
  * transaction, which is what makes usernames unique regardless of case.
  */
 
-import { type CursorPage, conditionalUpdate, decodeCursor, pageOf } from '@agora/platform';
+import { type CursorPage, conditionalUpdate, pageOf } from '@agora/runtime/dynamo';
+import { decodeCursor } from '@agora/runtime/ids';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 

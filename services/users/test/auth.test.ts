@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { generateSigningKeyPem } from '@agora/tools/dev-key';
-import { craftToken, decodePayload } from '@agora/tools/tokens';
+import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
+import { craftToken, decodePayload } from '@agora/tools/testing/crafted-tokens';
 import { signingKeyFromPem } from '../src/signing-key.ts';
 import { createUsersRepo } from '../src/users-repo.ts';
 import { login, register, uniqueUsername, usersApp } from './harness.ts';

@@ -1,8 +1,9 @@
 /** Builds the users app against the emulator with fresh resources, for one test file. */
 import { after } from 'node:test';
-import { loadConfig, snsEventPublisher } from '@agora/platform';
-import { generateSigningKeyPem } from '@agora/tools/dev-key';
-import { capturedLogger, provision } from '@agora/tools/testing';
+import { loadConfig } from '@agora/runtime/config';
+import { snsEventPublisher } from '@agora/runtime/events';
+import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
+import { capturedLogger, provision } from '@agora/tools/testing/testing';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { buildApp } from '../src/app.ts';
 import { usersConfigSchema } from '../src/config.ts';

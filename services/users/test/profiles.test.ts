@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { emulatorClients } from '@agora/tools/aws';
-import { subscribeTestQueue } from '@agora/tools/test-queues';
+import { emulatorClients } from '@agora/tools/local/emulator-clients';
+import { subscribeTestQueue } from '@agora/tools/testing/probe-queues';
 import { login, register, uniqueUsername, usersApp } from './harness.ts';
 
 const { app, deployment, logs } = await usersApp();

@@ -5,7 +5,7 @@
  * `heartbeatMs` keeps the load balancer's idle timeout away; the stream ends when the token
  * expires (the page reconnects with a fresh one) and when the service shuts down.
  */
-import { bearerAuth, problemResponses } from '@agora/platform';
+import { bearerAuth, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { FeedEvent, StockFeed } from '../stock-feed.ts';

@@ -1,5 +1,5 @@
 /** Stock queries: the stores, a store's items (optionally only those out of stock), one item across stores. */
-import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/platform';
+import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { InventoryRepo } from '../inventory-repo.ts';

@@ -6,7 +6,10 @@
 
 import { basename } from 'node:path';
 import { Transform } from 'node:stream';
-import { bearerAuth, HttpProblem, newId, problemResponses, problems, requireRole } from '@agora/platform';
+import { requireRole } from '@agora/runtime/auth';
+import { newId } from '@agora/runtime/ids';
+import { HttpProblem, problems } from '@agora/runtime/problem';
+import { bearerAuth, problemResponses } from '@agora/runtime/schemas';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import multipart from '@fastify/multipart';

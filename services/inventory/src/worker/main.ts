@@ -3,7 +3,9 @@
  * (ECS stopping the task) or SIGINT: stop receiving, finish or hand back the current file, exit 0,
  * well inside ECS's stop timeout.
  */
-import { createAwsClients, createLogger, loadConfigOrExit } from '@agora/platform';
+import { createAwsClients } from '@agora/runtime/aws';
+import { loadConfigOrExit } from '@agora/runtime/config';
+import { createLogger } from '@agora/runtime/logger';
 import { workerConfigSchema } from './config.ts';
 import { buildWorker, healthServer } from './worker.ts';
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
-import type { AwsClients } from '@agora/platform';
+import type { AwsClients } from '@agora/runtime/aws';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { createInventoryRepo } from '../inventory-repo.ts';

@@ -2,16 +2,11 @@
  * Messages: a topic's messages (oldest first), posting to a topic, editing and deleting your own,
  * and a user's messages across topics (newest first).
  */
-import {
-  type AuthenticatedUser,
-  bearerAuth,
-  type EventPublisher,
-  newId,
-  Page,
-  PageQuery,
-  problemResponses,
-  problems,
-} from '@agora/platform';
+import type { AuthenticatedUser } from '@agora/runtime/auth';
+import type { EventPublisher } from '@agora/runtime/events';
+import { newId } from '@agora/runtime/ids';
+import { problems } from '@agora/runtime/problem';
+import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { epoch, type Message, type MessagesRepo } from '../messages-repo.ts';

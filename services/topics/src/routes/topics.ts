@@ -1,5 +1,9 @@
 /** /api/topics: create, list by latest activity, read, and edit or delete your own. */
-import { bearerAuth, type EventPublisher, newId, Page, PageQuery, problemResponses, problems } from '@agora/platform';
+
+import type { EventPublisher } from '@agora/runtime/events';
+import { newId } from '@agora/runtime/ids';
+import { problems } from '@agora/runtime/problem';
+import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Topic, TopicsRepo } from '../topics-repo.ts';

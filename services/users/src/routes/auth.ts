@@ -1,5 +1,6 @@
 /** /api/auth/login: a username and password for a short-lived ES256 token. */
-import { HttpProblem, problemResponses, problems } from '@agora/platform';
+import { HttpProblem, problems } from '@agora/runtime/problem';
+import { problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';

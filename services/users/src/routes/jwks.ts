@@ -1,5 +1,5 @@
 /** The public keys that verify this service's tokens, for every other service. */
-import { problemResponses } from '@agora/platform';
+import { problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { SigningKey } from '../signing-key.ts';

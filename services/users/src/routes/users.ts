@@ -1,7 +1,9 @@
 /** /api/users: registration, the user list, profiles, and one's own profile. */
 
-import type { EventPublisher } from '@agora/platform';
-import { bearerAuth, newId, Page, PageQuery, problemResponses, problems } from '@agora/platform';
+import type { EventPublisher } from '@agora/runtime/events';
+import { newId } from '@agora/runtime/ids';
+import { problems } from '@agora/runtime/problem';
+import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { hashPassword } from '../passwords.ts';

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
+import { craftToken, userClaims } from '@agora/tools/testing/crafted-tokens';
+import { capturedLogger } from '@agora/tools/testing/testing';
+import { startTestIssuer } from '@agora/tools/testing/token-issuer';
+import { Type } from 'typebox';
+import { requireRole, tokenVerifier } from '../src/auth.ts';
+import { createBaseApp } from '../src/http.ts';
+import { registerOpenApi } from '../src/openapi.ts';
+import { problems } from '../src/problem.ts';
+import { PageQuery, problemResponses } from '../src/schemas.ts';
+
+async function baseApp(overrides: { readiness?: () => Promise<void>; rateLimitPerMinute?: number } = {}) {
+  const logs = capturedLogger('test');
+  const app = await createBaseApp({
+    logger: logs.logger,
+    corsOrigins: 'https://shop.example',
+    bodyLimitBytes: 1024,
+    rateLimitPerMinute: overrides.rateLimitPerMinute ?? 100,
+    readiness: overrides.readiness ?? (async () => {}),
+  });
+  after(() => app.close());
+  return { app, logs };
+}
+
+describe('the base app', () => {
+  it('answers /health and /ready', async () => {
+    const { app } = await baseApp();
+    assert.equal((await app.inject('/health')).statusCode, 200);
+    assert.equal((await app.inject('/ready')).statusCode, 200);
+  });
+
+  it('is not ready when a dependency is unreachable, or once shutdown has begun', async () => {
+    const { app } = await baseApp({
+      readiness: async () => {
+        throw new Error('DynamoDB unreachable');
+      },
+    });
+    const down = await app.inject('/ready');
+    assert.equal(down.statusCode, 503);
+    assert.match(String(down.headers['content-type']), /problem\+json/);
+    assert.doesNotMatch(down.body, /DynamoDB unreachable/, 'no internal detail leaks');
+
+    const { app: healthy } = await baseApp();
+    healthy.shuttingDown = true;
+    assert.equal((await healthy.inject('/ready')).statusCode, 503);
+    assert.equal((await healthy.inject('/health')).statusCode, 200, 'still alive while draining');
+  });
+
+  it('turns an unexpected error into a bare 500 problem that leaks nothing', async () => {
+    const { app, logs } = await baseApp();
+    app.get('/boom', async () => {
+      throw new Error('secret internal detail at /srv/db');
+    });
+    const response = await app.inject('/boom');
+    assert.equal(response.statusCode, 500);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+    assert.doesNotMatch(response.body, /secret internal detail|at |stack/);
+    assert.ok(
+      logs.lines().some((line) => line.msg === 'request failed'),
+      'but it is logged',
+    );
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const { app } = await baseApp();
+    const response = await app.inject('/nothing/here');
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.json().status, 404);
+  });
+
+  it('sends security headers and allows CORS only for configured origins', async () => {
+    const { app } = await baseApp();
+    const allowed = await app.inject({ url: '/health', headers: { origin: 'https://shop.example' } });
+    assert.equal(allowed.headers['access-control-allow-origin'], 'https://shop.example');
+    assert.equal(allowed.headers['x-content-type-options'], 'nosniff');
+    const other = await app.inject({ url: '/health', headers: { origin: 'https://evil.example' } });
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('rate-limits each client', async () => {
+    const { app } = await baseApp({ rateLimitPerMinute: 3 });
+    app.get('/thing', async () => ({ ok: true }));
+    const statuses = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await app.inject({ url: '/thing', remoteAddress: '10.0.0.7' })).statusCode);
+    assert.deepEqual(statuses, [200, 200, 200, 429, 429]);
+    const other = await app.inject({ url: '/thing', remoteAddress: '10.0.0.8' });
+    assert.equal(other.statusCode, 200);
+  });
+
+  it('limits the body size', async () => {
+    const { app } = await baseApp();
+    app.post('/echo', async (request) => request.body);
+    const response = await app.inject({ method: 'POST', url: '/echo', payload: { text: 'x'.repeat(5000) } });
+    assert.equal(response.statusCode, 413);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+  });
+});
+
+describe('answers found by fuzzing (tools/test/fuzz.test.ts)', () => {
+  async function appWithRoutes() {
+    const { app } = await baseApp();
+    await registerOpenApi(app, { title: 'fuzzed' });
+    app.get(
+      '/api/things/:name',
+      {
+        schema: {
+          tags: ['things'],
+          params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 256 }) }),
+          querystring: PageQuery,
+          response: { 200: Type.Object({ name: Type.String() }), ...problemResponses(400) },
+        },
+      },
+      async (request) => {
+        const { name } = request.params as { name: string };
+        if (name === 'missing') throw problems.badRequest('No such thing', { hint: 'try another' });
+        return { name };
+      },
+    );
+    await app.ready();
+    return app;
+  }
+
+  it('documents problem answers as application/problem+json, and sends them so', async () => {
+    const app = await appWithRoutes();
+    const document = app.swagger() as unknown as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    const responses = document.paths['/api/things/{name}']?.get.responses ?? {};
+    assert.deepEqual(Object.keys(responses['400']?.content ?? {}), ['application/problem+json']);
+    assert.deepEqual(Object.keys(responses['200']?.content ?? {}), ['application/json']);
+    const problem = await app.inject('/api/things/missing');
+    assert.equal(problem.statusCode, 400);
+    assert.match(String(problem.headers['content-type']), /^application\/problem\+json/);
+    assert.equal(problem.json().hint, 'try another', 'extensions are still serialized');
+  });
+
+  it('lets the schema judge a long path parameter: 256 characters of any script are accepted', async () => {
+    const app = await appWithRoutes();
+    const name = '\u{1F600}'.repeat(256); // 3,072 characters once percent-encoded
+    const response = await app.inject(`/api/things/${encodeURIComponent(name)}`);
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json().name, name);
+  });
+
+  it('answers an over-long path parameter with a 400 problem, not a bare 414', async () => {
+    const app = await appWithRoutes();
+    for (const url of [`/api/things/${'x'.repeat(5000)}`, `/api/things/${'x'.repeat(300)}`]) {
+      const response = await app.inject(url);
+      assert.equal(response.statusCode, 400, url.length.toString());
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+      assert.equal(response.json().status, 400);
+    }
+  });
+
+  it('answers a cursor that is not base64url with a 400 problem before any query', async () => {
+    const app = await appWithRoutes();
+    for (const cursor of ['\u{1F600}'.repeat(2000), 'not a cursor', 'abc=']) {
+      const response = await app.inject(`/api/things/x?cursor=${encodeURIComponent(cursor)}`);
+      assert.equal(response.statusCode, 400, cursor.slice(0, 20));
+      assert.equal(response.json().type, 'urn:agora:problem:validation');
+    }
+    assert.equal((await app.inject('/api/things/x?cursor=eyJhIjoiYiJ9')).statusCode, 200);
+  });
+});
+
+describe('token verification against a JWKS (as every service but users does it)', async () => {
+  const { jwksUrl, keyId, privateKeyPem } = await startTestIssuer();
+
+  const { app } = await baseApp();
+  await app.register(async (scope) => {
+    await scope.register(tokenVerifier, { issuer: 'agora-users', audience: 'agora', jwksUrl });
+    scope.get('/private', { onRequest: [scope.authenticate] }, async (request) => ({ sub: request.user.sub }));
+    scope.get('/managers', { onRequest: [scope.authenticate, requireRole('inventory-manager')] }, async () => ({
+      ok: 1,
+    }));
+  });
+  const call = (url: string, token: string) => app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+  const signed = (claims = userClaims(), header: Record<string, unknown> = { alg: 'ES256', kid: keyId }) =>
+    craftToken(privateKeyPem, header, claims);
+
+  it('accepts a token signed by a published key', async () => {
+    const response = await call('/private', signed());
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().sub, 'u-1');
+  });
+
+  for (const [name, token] of [
+    ['an expired token', () => signed(userClaims({ exp: Math.floor(Date.now() / 1000) - 60 }))],
+    ['alg none', () => craftToken(undefined, { alg: 'none', kid: keyId }, userClaims())],
+    ['an HS256 token', () => `${craftToken(undefined, { alg: 'HS256', kid: keyId }, userClaims())}c2lnbmF0dXJl`],
+    ['an unknown key id', () => signed(userClaims(), { alg: 'ES256', kid: 'nope' })],
+    ['a wrong audience', () => signed(userClaims({ aud: 'other' }))],
+    ['a key not in the JWKS', () => craftToken(generateSigningKeyPem(), { alg: 'ES256', kid: keyId }, userClaims())],
+  ] as const) {
+    it(`refuses ${name} with 401`, async () => {
+      const response = await call('/private', token());
+      assert.equal(response.statusCode, 401);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+    });
+  }
+
+  it('answers 403 when the role is missing, 200 when held', async () => {
+    assert.equal((await call('/managers', signed())).statusCode, 403);
+    assert.equal((await call('/managers', signed(userClaims({ roles: ['inventory-manager'] })))).statusCode, 200);
+  });
+});

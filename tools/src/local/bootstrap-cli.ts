@@ -1,0 +1,44 @@
+/**
+ * The bootstrap as a command, for compose's one-shot container (and anyone with an endpoint):
+ * creates every catalogue resource at AWS_ENDPOINT_URL under AGORA_PREFIX (default `agora`).
+ * With AGORA_ENV_DIR set it writes each service's environment file there, with a signing key
+ * generated now (never stored anywhere else); without, it prints the resource variables.
+ *   AWS_ENDPOINT_URL=http://127.0.0.1:5000 node tools/src/local/bootstrap-cli.ts
+ */
+
+import { bootstrap, type Deployment } from './bootstrap.ts';
+import { writeContainerEnvironments } from './container-env.ts';
+import { generateSigningKeyPem } from './dev-key.ts';
+import { emulatorClients } from './emulator-clients.ts';
+
+const endpoint = process.env.AWS_ENDPOINT_URL;
+if (!endpoint) {
+  process.stderr.write('bootstrap: set AWS_ENDPOINT_URL to the emulator (e.g. http://moto:5000)\n');
+  process.exit(1);
+}
+const prefix = process.env.AGORA_PREFIX || 'agora';
+const attempts = 30;
+
+async function bootstrapWhenAnswering(): Promise<Deployment> {
+  for (let attempt = 1; ; attempt++) {
+    const clients = emulatorClients(endpoint as string);
+    try {
+      return await bootstrap(clients, prefix);
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      process.stderr.write(`bootstrap: ${endpoint} not ready (${(error as Error).name}); retrying\n`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    } finally {
+      clients.destroy();
+    }
+  }
+}
+
+const deployment = await bootstrapWhenAnswering();
+const dir = process.env.AGORA_ENV_DIR;
+if (dir) {
+  const files = await writeContainerEnvironments(dir, deployment, generateSigningKeyPem());
+  process.stdout.write(`bootstrap: created the resources under "${prefix}"; wrote ${files.join(', ')}\n`);
+} else {
+  for (const [name, value] of Object.entries(deployment.env)) process.stdout.write(`${name}=${value}\n`);
+}

@@ -1,0 +1,212 @@
+/**
+ * The whole local topology, no Docker: the emulator, every catalogue resource, each service as a
+ * child process with its environment, and the gateway in front. `npm run up` and the system tests
+ * both start the system through `startSystem`, so "works in tests" means "works for a user".
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { monolith, type ServiceDefinition, serviceNamed, services } from '@agora/catalogue';
+import { repoRoot } from '../paths.ts';
+import { bootstrap, type Deployment } from './bootstrap.ts';
+import { generateSigningKeyPem } from './dev-key.ts';
+import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
+import { emulatorClients } from './emulator-clients.ts';
+import { type ServiceLocations, serviceEnvironment } from './service-env.ts';
+
+export interface SystemOptions {
+  /** resource name prefix: `agora` for `npm run up`, unique in tests */
+  readonly prefix?: string;
+  /** the gateway's port: 8080 for `npm run up`, 0 (any free port) in tests */
+  readonly gatewayPort?: number;
+  readonly logLevel?: string;
+  /** how many processes of each worker service to start (default: WORKERS from the environment, else 1) */
+  readonly workers?: number;
+  /** extra environment for every service (tests tune limits) */
+  readonly serviceEnv?: Record<string, string>;
+  /** called with each log line of each process, prefixed by its name */
+  readonly onLog?: (process: string, line: string) => void;
+  readonly onProgress?: (message: string) => void;
+  /**
+   * microservices (default): one process per API service. monolith: the catalogue's monolith
+   * entry serves the forum services it mounts in one process; the gateway routes them all to it.
+   */
+  readonly topology?: Topology;
+}
+
+export type Topology = 'microservices' | 'monolith';
+
+export interface RunningProcess {
+  readonly name: string;
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly env: Record<string, string>;
+  /** every line the process wrote, parsed when it is JSON */
+  readonly logs: Record<string, unknown>[];
+}
+
+export interface RunningSystem {
+  readonly gatewayUrl: string;
+  readonly endpoint: string;
+  readonly deployment: Deployment;
+  readonly processes: ReadonlyMap<string, RunningProcess>;
+  readonly topology: Topology;
+  stop(): Promise<void>;
+}
+
+const readyTimeoutMs = 30_000;
+
+function startProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  url: string,
+  onLog?: (process: string, line: string) => void,
+): RunningProcess {
+  const child = spawn(process.execPath, [entry], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        logs.push({ msg: line });
+      }
+      if (logs.length > 20_000) logs.splice(0, 10_000);
+      onLog?.(name, line);
+    });
+  }
+  return { name, url, child, env, logs };
+}
+
+async function waitUntilReady(running: RunningProcess, path: string): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (running.child.exitCode !== null) {
+      const lastLines = running.logs.slice(-5).map((line) => line.msg ?? JSON.stringify(line));
+      throw new Error(`${running.name} exited with status ${running.child.exitCode}: ${lastLines.join(' | ')}`);
+    }
+    try {
+      const response = await fetch(`${running.url}${path}`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${running.name} was not ready at ${running.url}${path} within ${readyTimeoutMs} ms`);
+}
+
+/**
+ * SIGTERM, then wait for a graceful exit (SIGKILL after `graceMs`). 30 s covers a worker letting its
+ * pending 20 s long poll end, as the containers' stop_grace_period and ECS allow.
+ */
+export async function stopProcess(running: RunningProcess, graceMs = 30_000): Promise<number | null> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return running.child.exitCode;
+  const exited = once(running.child, 'exit');
+  running.child.kill('SIGTERM');
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  return running.child.exitCode;
+}
+
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
+  const progress = options.onProgress ?? (() => {});
+  const emulator = await startEmulator({ log: progress });
+  progress(`emulator at ${emulator.endpoint}`);
+  const clients = emulatorClients(emulator.endpoint);
+  const deployment = await bootstrap(clients, options.prefix ?? 'agora');
+  clients.destroy();
+  progress(`created ${Object.keys(deployment.env).length} resources under the prefix "${deployment.prefix}"`);
+
+  const common: Record<string, string> = {
+    ...emulatorCredentials,
+    AWS_ENDPOINT_URL: emulator.endpoint,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel ?? 'info',
+    ...options.serviceEnv,
+  };
+  const signingKey = process.env.JWT_PRIVATE_KEY ?? generateSigningKeyPem();
+  const topology = options.topology ?? 'microservices';
+  const mounted = new Set<string>(topology === 'monolith' ? monolith.mounts : []);
+  const apis = services.filter((service) => service.kind === 'api' && !mounted.has(service.name));
+  const ports = new Map<string, number>(await Promise.all(apis.map(async (s) => [s.name, await freePort()] as const)));
+  if (mounted.size > 0) {
+    const monolithPort = await freePort();
+    ports.set(monolith.name, monolithPort);
+    for (const name of mounted) ports.set(name, monolithPort);
+  }
+  const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
+  const locations: ServiceLocations = { urlOf, signingKeyPem: signingKey };
+  const environmentOf = (service: ServiceDefinition) => serviceEnvironment(service, deployment, locations);
+
+  const processes = new Map<string, RunningProcess>();
+  const stopAll = async () => {
+    await Promise.all([...processes.values()].map((running) => stopProcess(running)));
+    await emulator.stop();
+  };
+  try {
+    for (const service of apis) {
+      const env = { ...common, ...environmentOf(service), PORT: String(ports.get(service.name)) };
+      const entry = `services/${service.workspace}/${service.entry}`;
+      processes.set(service.name, startProcess(service.name, entry, env, urlOf(service.name), options.onLog));
+    }
+    if (mounted.size > 0) {
+      const env: Record<string, string> = { ...common, PORT: String(ports.get(monolith.name)) };
+      for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
+      const entry = `services/${monolith.workspace}/${monolith.entry}`;
+      processes.set(monolith.name, startProcess(monolith.name, entry, env, urlOf(monolith.name), options.onLog));
+    }
+    await Promise.all([...processes.values()].map((running) => waitUntilReady(running, '/ready')));
+
+    // Workers have no API, only a health endpoint on their own port; N of each share one queue.
+    const workerCount = options.workers ?? Number(process.env.WORKERS ?? 1);
+    const startedWorkers: RunningProcess[] = [];
+    for (const service of services.filter((candidate) => candidate.kind === 'worker')) {
+      for (let index = 1; index <= workerCount; index++) {
+        const name = workerCount === 1 ? service.name : `${service.name}-${index}`;
+        const port = await freePort();
+        const env = {
+          ...common,
+          ...environmentOf(service),
+          PORT: String(port),
+          ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
+        };
+        const url = `http://127.0.0.1:${port}`;
+        const running = startProcess(name, `services/${service.workspace}/${service.entry}`, env, url, options.onLog);
+        processes.set(name, running);
+        startedWorkers.push(running);
+      }
+    }
+    await Promise.all(startedWorkers.map((running) => waitUntilReady(running, '/health')));
+
+    const gateway = serviceNamed('gateway');
+    const gatewayPort = options.gatewayPort ?? 8080;
+    const resolvedGatewayPort = gatewayPort === 0 ? await freePort() : gatewayPort;
+    const gatewayEnv = {
+      HOST: common.HOST as string,
+      LOG_LEVEL: common.LOG_LEVEL as string,
+      PORT: String(resolvedGatewayPort),
+      ...environmentOf(gateway),
+    };
+    const gatewayUrl = `http://127.0.0.1:${resolvedGatewayPort}`;
+    const running = startProcess(
+      'gateway',
+      `services/${gateway.workspace}/${gateway.entry}`,
+      gatewayEnv,
+      gatewayUrl,
+      options.onLog,
+    );
+    processes.set('gateway', running);
+    await waitUntilReady(running, '/health');
+    return { gatewayUrl, endpoint: emulator.endpoint, deployment, processes, topology, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The environment each service process gets: the variables for exactly the resources the
+ * catalogue says it uses, the signing key for the service that signs tokens, the JWKS location
+ * for those that verify them, and the gateway's upstreams. The local launcher and compose's
+ * environment files both use `serviceEnvironment`; CDK fills the same names.
+ */
+
+import { resourceById, routes, type ServiceDefinition } from '@agora/catalogue';
+import { upstreamVariable } from '@agora/gateway/config';
+import type { Deployment } from './bootstrap.ts';
+
+export function resourceEnvironment(service: ServiceDefinition, deployment: Deployment): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const use of service.uses) {
+    const variable = resourceById(use.resource).env;
+    const value = deployment.env[variable];
+    if (value === undefined) throw new Error(`The deployment has no ${variable} for ${service.name}`);
+    env[variable] = value;
+  }
+  return env;
+}
+
+/** Where the other processes are, as seen from the one being configured. */
+export interface ServiceLocations {
+  /** the base URL at which a catalogue service is reached */
+  readonly urlOf: (serviceName: string) => string;
+  readonly signingKeyPem: string;
+}
+
+/** The service that signs tokens holds the private key. */
+function signsTokens(service: ServiceDefinition): boolean {
+  return service.name === 'users';
+}
+
+export function serviceEnvironment(
+  service: ServiceDefinition,
+  deployment: Deployment,
+  locations: ServiceLocations,
+): Record<string, string> {
+  const routed = new Set<string>(routes.map((rule) => rule.service));
+  return {
+    ...resourceEnvironment(service, deployment),
+    ...(signsTokens(service) ? { JWT_PRIVATE_KEY: locations.signingKeyPem } : {}),
+    ...(service.verifiesTokens ? { JWKS_URL: `${locations.urlOf('users')}/.well-known/jwks.json` } : {}),
+    ...(service.kind === 'gateway'
+      ? Object.fromEntries([...routed].map((name) => [upstreamVariable(name), locations.urlOf(name)]))
+      : {}),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * `npm run up`: the whole system on this machine, no Docker. Ctrl-C stops everything cleanly.
+ * GATEWAY_PORT changes the gateway's port (8080 by default). `npm run up -- --monolith` (or
+ * AGORA_TOPOLOGY=monolith) runs the forum services as one process instead of three. WORKERS=N
+ * (or `-- --workers=N`) starts N inventory workers (1 by default).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { ensureDashboardBuilt } from '@agora/dashboard/build';
+import { stateDir } from '../paths.ts';
+import { startSystem } from './launcher.ts';
+
+const colours = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
+const assigned = new Map<string, string>();
+const tty = process.stdout.isTTY;
+
+function printLog(name: string, line: string) {
+  if (!assigned.has(name)) assigned.set(name, colours[assigned.size % colours.length] as string);
+  let text = line;
+  try {
+    const parsed = JSON.parse(line);
+    const request = parsed.req ? ` ${parsed.req.method} ${parsed.req.url}` : '';
+    const status = parsed.res ? ` ${parsed.res.statusCode}` : '';
+    text = `${parsed.level ?? ''} ${parsed.msg ?? ''}${request}${status}${parsed.reqId ? ` (${parsed.reqId})` : ''}`;
+  } catch {
+    // not JSON: print as it is
+  }
+  const label = tty ? `${assigned.get(name)}${name.padEnd(10)}\x1b[0m` : name.padEnd(10);
+  process.stdout.write(`${label} ${text}\n`);
+}
+
+// The inventory service serves the dashboard page at /: build it when its sources changed.
+await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
+
+const monolithMode = process.argv.includes('--monolith') || process.env.AGORA_TOPOLOGY === 'monolith';
+const workersFlag = process.argv.find((arg) => arg.startsWith('--workers='));
+const system = await startSystem({
+  gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
+  topology: monolithMode ? 'monolith' : 'microservices',
+  ...(workersFlag ? { workers: Number(workersFlag.slice('--workers='.length)) } : {}),
+  onLog: printLog,
+  onProgress: (message) => process.stdout.write(`agora      ${message}\n`),
+});
+
+await mkdir(stateDir, { recursive: true });
+// The operator commands (npm run roles) find the running system here.
+await writeFile(
+  `${stateDir}/local.json`,
+  JSON.stringify({ endpoint: system.endpoint, env: system.deployment.env, gatewayUrl: system.gatewayUrl }, null, 2),
+);
+
+process.stdout.write(`
+Agora is running (${system.topology}).
+  gateway (the load balancer):  ${system.gatewayUrl}
+  try:                          curl -s ${system.gatewayUrl}/api/users
+${[...system.processes.values()].map((p) => `  ${p.name.padEnd(29)} ${p.url}`).join('\n')}
+  AWS emulator:                 ${system.endpoint}
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nagora      stopping …\n');
+    await system.stop();
+    process.stdout.write('agora      stopped\n');
+    process.exit(0);
+  });
+}
