@@ -70,10 +70,18 @@ export function buildspec(catalogue: Catalogue): Record<string, unknown> {
   };
 }
 
-/** The build's shell commands in order: what a first image push by hand runs (see README). */
+/**
+ * The build's shell commands in order, after its variables (`export NAME=value`): what a first
+ * image push by hand runs (see README).
+ */
 export function buildCommands(catalogue: Catalogue): string[] {
-  const phases = buildspec(catalogue).phases as Record<string, { commands: string[] }>;
-  return [...(phases.pre_build?.commands ?? []), ...(phases.build?.commands ?? [])];
+  const spec = buildspec(catalogue) as {
+    env: { variables: Record<string, string> };
+    phases: Record<string, { commands: string[] }>;
+  };
+  const phases = spec.phases;
+  const exports = Object.entries(spec.env.variables).map(([name, value]) => `export ${name}=${value}`);
+  return [...exports, ...(phases.pre_build?.commands ?? []), ...(phases.build?.commands ?? [])];
 }
 
 export function renderBuildspec(catalogue: Catalogue): string {

@@ -98,6 +98,8 @@ exec ${realDocker} "$@"
 `;
 
 const skip = await absence();
+// A build from a cold cache (CI's first run: npm ci twice, five images) outlasts the runner's 120 s default.
+const buildTimeout = 600_000;
 const title = 'buildspec.yml, run as CodeBuild runs it, against a local registry standing in for ECR';
 
 test('the CodeBuild runner: a failing command fails its phase, and ABORT ends the build there', async () => {
@@ -134,8 +136,9 @@ else
     let calls = '';
     const namespace = 'agora-rehearsal';
     const imageTag = randomBytes(20).toString('hex'); // a commit id's shape
+    const handTag = randomBytes(20).toString('hex'); // the README's first push by hand, another commit
     let env: NodeJS.ProcessEnv = {};
-    const imageOf = (name: string) => `${registryHost}/${namespace}/${name}:${imageTag}`;
+    const imageOf = (name: string, tag = imageTag) => `${registryHost}/${namespace}/${name}:${tag}`;
     // The build project's NODE_IMAGE (ECR Public's mirror), here the local base under that name.
     const mirroredBase = codeBuildNodeImage();
     let mirroredBaseTagged = false;
@@ -209,7 +212,7 @@ else
     });
 
     after(async () => {
-      const tags = services.map((service) => imageOf(service.name));
+      const tags = services.flatMap((service) => [imageOf(service.name), imageOf(service.name, handTag)]);
       if (mirroredBaseTagged) tags.push(mirroredBase);
       if (registryHost) await run('docker', ['image', 'rm', ...tags]).catch(() => {});
       registry?.kill('SIGTERM');
@@ -222,7 +225,9 @@ else
       assert.deepEqual(left, [], 'the rehearsal leaves no image tag behind');
     });
 
-    test('the first run builds every deployed service and pushes it under the commit tag', async () => {
+    test('the first run builds every deployed service and pushes it under the commit tag', {
+      timeout: buildTimeout,
+    }, async () => {
       const result = await runBuildspec(spec, { cwd: source, env });
       assert.ok(result.succeeded, result.output.slice(-4000));
       assert.deepEqual(
@@ -238,6 +243,28 @@ else
         const response = await fetch(`http://${registryHost}/v2/${namespace}/${service.name}/tags/list`);
         assert.equal(response.status, 200, `${service.name} is in the registry`);
         assert.deepEqual(((await response.json()) as { tags: string[] }).tags, [imageTag]);
+      }
+    });
+
+    test("the README's first push by hand (`npm run -s image-commands -w infra | bash -e`) pushes every image", {
+      timeout: buildTimeout,
+    }, async () => {
+      const { stdout: script } = await run(process.execPath, ['infra/bin/image-commands.ts'], { cwd: repoRoot });
+      const bash = spawn('bash', ['-e'], { cwd: source, env: { ...env, IMAGE_TAG: handTag }, stdio: 'pipe' });
+      let output = '';
+      bash.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      bash.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      bash.stdin.end(script);
+      const code = await new Promise((resolve) => bash.on('close', resolve));
+      assert.equal(code, 0, output.slice(-4000));
+      for (const service of services) {
+        const response = await fetch(`http://${registryHost}/v2/${namespace}/${service.name}/tags/list`);
+        const { tags } = (await response.json()) as { tags: string[] };
+        assert.deepEqual(tags.sort(), [imageTag, handTag].sort(), service.name);
       }
     });
 
@@ -259,7 +286,9 @@ else
       }
     });
 
-    test("each imagedefinitions file names its deploy action's container with the image just pushed", async () => {
+    test("each imagedefinitions file names its deploy action's container with the image just pushed", {
+      timeout: buildTimeout,
+    }, async () => {
       const synthesized = synthesize({ catalogue: platformCatalogue() });
       const [[, pipeline] = []] = resourcesOfType(synthesized.templates.pipeline, 'AWS::CodePipeline::Pipeline');
       const stages = (pipeline?.Properties.Stages ?? []) as {
@@ -282,7 +311,9 @@ else
       }
     });
 
-    test('a second run on the same commit skips every pushed image and builds nothing', async () => {
+    test('a second run on the same commit skips every pushed image and builds nothing', {
+      timeout: buildTimeout,
+    }, async () => {
       await rm(calls, { force: true });
       const result = await runBuildspec(spec, { cwd: source, env });
       assert.ok(result.succeeded, result.output.slice(-4000));
