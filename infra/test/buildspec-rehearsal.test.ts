@@ -6,7 +6,7 @@
  * ecr` calls by a stand-in on PATH that answers from that registry's HTTP API. A `docker` wrapper on
  * PATH records each call, so the test knows what was built. Then: every deployed service's image is
  * in the registry under the commit tag and starts its own catalogue entry; each
- * imagedefinitions-*.json names the pipeline's container with that image; a second run builds
+ * imagedefinitions-*.json names the service's container with that image; a second run builds
  * nothing. Every tag it made is removed afterwards; the build cache stays for the next run.
  * Where no engine (or no registry binary, or no Node base image) is present: skipped, with the reason.
  */
@@ -26,7 +26,6 @@ import { codeBuildNodeImage, dockerfileNodeImage } from '../src/base-image.ts';
 import { buildspecPath, imageDefinitionsFile } from '../src/buildspec.ts';
 import { deployedServices, platformCatalogue } from '../src/catalogue.ts';
 import { type Buildspec, runBuildspec } from './codebuild-runner.ts';
-import { resourcesOfType, synthesize } from './helpers.ts';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -286,28 +285,17 @@ else
       }
     });
 
-    test("each imagedefinitions file names its deploy action's container with the image just pushed", {
-      timeout: buildTimeout,
-    }, async () => {
-      const synthesized = synthesize({ catalogue: platformCatalogue() });
-      const [[, pipeline] = []] = resourcesOfType(synthesized.templates.pipeline, 'AWS::CodePipeline::Pipeline');
-      const stages = (pipeline?.Properties.Stages ?? []) as {
-        Actions: { ActionTypeId: { Provider: string }; Configuration: { FileName?: string } }[];
-      }[];
-      const deployFiles = stages
-        .flatMap((stage) => stage.Actions)
-        .filter((action) => action.ActionTypeId.Provider === 'ECS')
-        .map((action) => action.Configuration.FileName)
-        .sort();
-      assert.deepEqual(deployFiles, services.map((service) => imageDefinitionsFile(service)).sort());
-      assert.deepEqual([...(spec.artifacts?.files ?? [])].sort(), deployFiles);
-      const containers = resourcesOfType(synthesized.templates.services, 'AWS::ECS::TaskDefinition').map(
-        ([, task]) => (task.Properties.ContainerDefinitions as { Name: string }[])[0]?.Name,
+    // Which file each pipeline deploy action reads and which container each task definition runs
+    // come from the synthesized stacks, checked in buildspec.test.ts (a synth here would double
+    // this file's time); this checks what the executed commands wrote.
+    test("each imagedefinitions file names its service's container with the image just pushed", async () => {
+      assert.deepEqual(
+        [...(spec.artifacts?.files ?? [])].sort(),
+        services.map((service) => imageDefinitionsFile(service)).sort(),
       );
       for (const service of services) {
         const definitions = JSON.parse(await readFile(join(source, imageDefinitionsFile(service)), 'utf8'));
         assert.deepEqual(definitions, [{ name: service.name, imageUri: imageOf(service.name) }]);
-        assert.ok(containers.includes(service.name), `${service.name} is a task definition's container`);
       }
     });
 
