@@ -7,9 +7,13 @@
  *
  * The build project supplies REGISTRY (`<account>.dkr.ecr.<region>.amazonaws.com`) and
  * REPOSITORY_NAMESPACE (the deployment prefix); the build action supplies IMAGE_TAG (the source
- * commit id). An image whose tag is already in its repository is not rebuilt: tags are immutable,
+ * commit id). Optional: NODE_IMAGE replaces Dockerfile.base's Node base (the build project points
+ * it at ECR Public's mirror of the official image, so CodeBuild never pulls from Docker Hub), and
+ * EXTRA_CA_FILE names a CA bundle npm ci trusts inside the build (a TLS-intercepting proxy), passed
+ * as a BuildKit secret. Each image's build arguments are the catalogue's (imageBuildArgs). An image whose tag is already in its repository is not rebuilt: tags are immutable,
  * and a retried execution, or the first pipeline run on the commit pushed by hand, must not fail.
  */
+import { imageBuildArgs } from '@agora/catalogue';
 import { stringify } from 'yaml';
 import { type Catalogue, deployedServices, type ServiceDefinition } from './catalogue.ts';
 
@@ -27,11 +31,22 @@ function imageUri(service: ServiceDefinition): string {
   return `$REGISTRY/${repository(service)}:$IMAGE_TAG`;
 }
 
+/** The docker build of one service's image, as CodeBuild and the first push by hand run it. */
+function dockerBuild(service: ServiceDefinition): string {
+  const args = Object.entries(imageBuildArgs(service)).map(([name, value]) => `--build-arg ${name}=${value}`);
+  const optional = [
+    '${NODE_IMAGE:+--build-arg NODE_IMAGE="$NODE_IMAGE"}',
+    '${EXTRA_CA_FILE:+--secret id=extra-ca,src="$EXTRA_CA_FILE"}',
+  ];
+  return ['docker build -f Dockerfile.base', ...args, ...optional, `-t "${imageUri(service)}" .`].join(' ');
+}
+
 export function buildspec(catalogue: Catalogue): Record<string, unknown> {
   const services = deployedServices(catalogue);
   return {
     version: 0.2,
-    env: { shell: 'bash' },
+    // BuildKit: Dockerfile.base's cache and secret mounts need it.
+    env: { shell: 'bash', variables: { DOCKER_BUILDKIT: '1' } },
     phases: {
       pre_build: {
         'on-failure': 'ABORT',
@@ -43,7 +58,7 @@ export function buildspec(catalogue: Catalogue): Record<string, unknown> {
       build: {
         'on-failure': 'ABORT',
         commands: services.flatMap((service) => [
-          `if aws ecr describe-images --repository-name "${repository(service)}" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then echo "${service.name}:$IMAGE_TAG is already pushed"; else docker build -f Dockerfile.base --build-arg SERVICE=${service.workspace} -t "${imageUri(service)}" . && docker push "${imageUri(service)}"; fi`,
+          `if aws ecr describe-images --repository-name "${repository(service)}" --image-ids imageTag="$IMAGE_TAG" > /dev/null 2>&1; then echo "${service.name}:$IMAGE_TAG is already pushed"; else ${dockerBuild(service)} && docker push "${imageUri(service)}"; fi`,
           `printf '[{"name":"%s","imageUri":"%s"}]' ${service.name} "${imageUri(service)}" > ${imageDefinitionsFile(service)}`,
         ]),
       },

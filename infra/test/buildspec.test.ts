@@ -1,11 +1,12 @@
 /**
  * The committed /buildspec.yml builds one image per deployed service in the catalogue, from
- * Dockerfile.base with the service's workspace as build argument, and writes one imagedefinitions
+ * Dockerfile.base with the catalogue's build arguments, and writes one imagedefinitions
  * entry per ECS deploy action of the pipeline, named after that action's container.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { imageBuildArgs } from '@agora/catalogue';
 import { parse } from 'yaml';
 import { buildspecPath, renderBuildspec } from '../src/buildspec.ts';
 import { type Catalogue, deployedServices, platformCatalogue } from '../src/catalogue.ts';
@@ -22,9 +23,14 @@ interface Buildspec {
 function imagesBuilt(spec: Buildspec) {
   const commands = Object.values(spec.phases).flatMap((phase) => phase.commands);
   return commands
-    .map((command) => command.match(/docker build -f Dockerfile\.base --build-arg SERVICE=(\S+) -t "([^"]+)" \./))
+    .map((command) => command.match(/docker build -f Dockerfile\.base ((?:--build-arg \w+=\S+ )+).* -t "([^"]+)" \./))
     .filter((match) => match !== null)
-    .map((match) => ({ workspace: match[1] ?? '', image: match[2] ?? '' }));
+    .map((match) => ({
+      args: Object.fromEntries(
+        [...(match[1] ?? '').matchAll(/--build-arg (\w+)=(\S+)/g)].map(([, name, value]) => [name, value]),
+      ),
+      image: match[2] ?? '',
+    }));
 }
 
 /** `printf … <container> … > <file>` lines: the imagedefinitions each build writes. */
@@ -45,7 +51,11 @@ function checkAgainstPipeline(name: string, catalogue: Catalogue, text: string) 
     const spec = parse(text) as Buildspec;
     const services = deployedServices(catalogue);
     const built = imagesBuilt(spec);
-    assert.deepEqual(built.map((image) => image.workspace).sort(), services.map((service) => service.workspace).sort());
+    // The catalogue's build arguments, service by service (buildspec-rehearsal.test.ts runs them).
+    assert.deepEqual(
+      built.map((image) => image.args),
+      services.map((service) => ({ ...imageBuildArgs(service) })),
+    );
     for (const image of built) assert.match(image.image, /:\$IMAGE_TAG$/, 'tagged with the commit id');
     const pushes = Object.values(spec.phases)
       .flatMap((phase) => phase.commands)

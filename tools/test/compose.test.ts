@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseEnv, promisify } from 'node:util';
-import { services as catalogueServices, routes, type ServiceDefinition } from '@agora/catalogue';
+import { services as catalogueServices, imageBuildArgs, routes, type ServiceDefinition } from '@agora/catalogue';
 import { upstreamVariable } from '@agora/gateway/config';
 import { loadConfig, requiredVariables } from '@agora/runtime/config';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -85,8 +85,8 @@ describe('docker-compose.yml', () => {
       assert.equal(build.context, '.', service.name);
       assert.deepEqual(
         { ...build.args },
-        { WORKSPACE: `services/${service.workspace}`, ENTRY: service.entry, PORT: String(service.containerPort) },
-        `${service.name}'s build arguments must match its catalogue entry`,
+        { ...imageBuildArgs(service) },
+        `${service.name}'s build arguments must be the catalogue's (imageBuildArgs)`,
       );
     }
   });

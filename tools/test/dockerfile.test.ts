@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { matchesGlob } from 'node:path';
 import { describe, test } from 'node:test';
-import { services as catalogueServices, type ServiceDefinition } from '@agora/catalogue';
+import { services as catalogueServices, imageBuildArgs, type ServiceDefinition } from '@agora/catalogue';
 import { type Lockfile, workspaceClosure } from '../src/image-build/closure.ts';
 import { containerEnvFile } from '../src/local/container-env.ts';
 import { repoRoot } from '../src/paths.ts';
@@ -69,7 +69,7 @@ describe('Dockerfile.base: the final stage', () => {
       assert.ok(existsSync(`${repoRoot}${entry}`), `${name}: ${entry} does not exist`);
     }
     for (const service of services) {
-      const env = stageEnvironment(runtime, { WORKSPACE: `services/${service.workspace}`, ENTRY: service.entry });
+      const env = stageEnvironment(runtime, { ...imageBuildArgs(service) });
       assert.equal(env.AGORA_ENTRY, `services/${service.workspace}/${service.entry}`);
     }
   });

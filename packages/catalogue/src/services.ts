@@ -119,6 +119,21 @@ export function serviceNamed(name: string): ServiceDefinition {
   return found;
 }
 
+/** Dockerfile.base's build arguments for a service's image: which workspace, start file and port. */
+export interface ImageBuildArgs {
+  readonly WORKSPACE: string;
+  readonly ENTRY: string;
+  readonly PORT: string;
+}
+
+/**
+ * How a service's image is built: the one answer buildspec.yml, the image commands and
+ * docker-compose.yml all give (tests compare them against this).
+ */
+export function imageBuildArgs(service: ServiceDefinition): ImageBuildArgs {
+  return { WORKSPACE: `services/${service.workspace}`, ENTRY: service.entry, PORT: String(service.containerPort) };
+}
+
 /** The services the load balancer (and the local gateway) route to. */
 export function apiServices(): ServiceDefinition[] {
   return services.filter((service) => service.kind === 'api');

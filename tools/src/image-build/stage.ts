@@ -1,7 +1,7 @@
 /**
  * The two build steps of Dockerfile.base that depend on which service is built (run from /app):
  *   node tools/src/image-build/stage.ts prune <workspace>               node_modules down to its closure
- *   node tools/src/image-build/stage.ts copy-sources <workspace> <from> <to>   its workspaces' manifests and src/
+ *   node tools/src/image-build/stage.ts copy-sources <workspace> <from> <to>   its workspaces' manifests, src/ and dist/
  * No imports but node:* and image-closure.ts: it runs before anything else exists in the image.
  */
 import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
@@ -28,8 +28,10 @@ if (command === 'prune') {
 } else if (command === 'copy-sources' && from && to) {
   for (const folder of closure.workspaces) {
     cpSync(join(from, folder, 'package.json'), join(to, folder, 'package.json'));
-    const source = join(from, folder, 'src');
-    if (existsSync(source)) cpSync(source, join(to, folder, 'src'), { recursive: true });
+    for (const part of ['src', 'dist']) {
+      const source = join(from, folder, part);
+      if (existsSync(source)) cpSync(source, join(to, folder, part), { recursive: true });
+    }
   }
   process.stdout.write(`copied ${closure.workspaces.join(', ')}\n`);
 } else {
