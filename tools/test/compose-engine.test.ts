@@ -41,32 +41,38 @@ else
       return project;
     };
 
-    before(async () => {
-      const context = await freshCloneContext();
-      removeContext = context.remove;
-      const [gatewayPort, emulatorPort] = [await freePort(), await freePort()];
-      const ca = extraCaFile();
-      project = new ComposeProject({
-        name: uniqueProjectName('compose'),
-        dir: context.dir,
-        variables: {
-          AGORA_GATEWAY_PORT: String(gatewayPort),
-          AGORA_EMULATOR_PORT: String(emulatorPort),
-          ...(ca ? { AGORA_EXTRA_CA: ca } : {}),
-        },
-      });
-      gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-      endpoint = `http://127.0.0.1:${emulatorPort}`;
-      await project.run(
-        ['up', '--build', '--detach', '--wait', '--wait-timeout', '300', '--scale', `inventory-worker=${workers}`],
-        900_000,
-      );
-    });
-    after(async () => {
-      // Also when a test failed half way: the last test removes the project and checks it is gone.
-      await project?.down();
-      await removeContext?.();
-    });
+    before(
+      async () => {
+        const context = await freshCloneContext();
+        removeContext = context.remove;
+        const [gatewayPort, emulatorPort] = [await freePort(), await freePort()];
+        const ca = extraCaFile();
+        project = new ComposeProject({
+          name: uniqueProjectName('compose'),
+          dir: context.dir,
+          variables: {
+            AGORA_GATEWAY_PORT: String(gatewayPort),
+            AGORA_EMULATOR_PORT: String(emulatorPort),
+            ...(ca ? { AGORA_EXTRA_CA: ca } : {}),
+          },
+        });
+        gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+        endpoint = `http://127.0.0.1:${emulatorPort}`;
+        await project.run(
+          ['up', '--build', '--detach', '--wait', '--wait-timeout', '300', '--scale', `inventory-worker=${workers}`],
+          900_000,
+        );
+      },
+      { timeout: 900_000 },
+    );
+    after(
+      async () => {
+        // Also when a test failed half way: the last test removes the project and checks it is gone.
+        await project?.down();
+        await removeContext?.();
+      },
+      { timeout: 300_000 },
+    );
 
     test('every container is healthy, the bootstrap finished, and both workers run', async () => {
       const containers = await compose().containers();
