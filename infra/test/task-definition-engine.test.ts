@@ -309,6 +309,19 @@ else
       assert.match(html, /<title>Agora inventory<\/title>/);
       assert.ok(assets.length > 0);
     });
+
+    test('each container ends by itself on SIGTERM (exit 0) inside its stopTimeout', {
+      timeout: 300_000,
+    }, async (t) => {
+      // Started with --stop-timeout from the task definition: past it the engine kills (exit 137).
+      const names = [...started.values()];
+      await Promise.all(names.map((name) => docker(['stop', name], { timeoutMs: 200_000 })));
+      for (const name of names) {
+        const [{ State }] = JSON.parse(await docker(['inspect', name])) as [{ State: { ExitCode: number } }];
+        t.diagnostic(`${name} exited ${State.ExitCode}`);
+        assert.equal(State.ExitCode, 0, `${name} exited ${State.ExitCode}\n${await logs(name)}`);
+      }
+    });
   });
 
 async function logs(container: string): Promise<string> {

@@ -149,7 +149,8 @@ else
       for (const { Name, State } of states) {
         assert.equal(State.Running, false, Name);
         assert.equal(State.ExitCode, 0, `${Name} exited ${State.ExitCode}`);
-        t.diagnostic(`${Name} ended ${Date.parse(State.FinishedAt) - stopping} ms after stop began`);
+        const after = Date.parse(State.FinishedAt) - stopping;
+        t.diagnostic(after < 0 ? `${Name} had already finished` : `${Name} ended ${after} ms after stop began`);
       }
     });
 
