@@ -34,8 +34,11 @@ function imageUri(service: ServiceDefinition): string {
 /** The docker build of one service's image, as CodeBuild and the first push by hand run it. */
 function dockerBuild(service: ServiceDefinition): string {
   const args = Object.entries(imageBuildArgs(service)).map(([name, value]) => `--build-arg ${name}=${value}`);
+  // Shell expansions (bash's ${VAR:+words}), not template placeholders: present only when set.
   const optional = [
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion
     '${NODE_IMAGE:+--build-arg NODE_IMAGE="$NODE_IMAGE"}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion
     '${EXTRA_CA_FILE:+--secret id=extra-ca,src="$EXTRA_CA_FILE"}',
   ];
   return ['docker build -f Dockerfile.base', ...args, ...optional, `-t "${imageUri(service)}" .`].join(' ');

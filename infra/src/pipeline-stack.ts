@@ -19,6 +19,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { codeBuildNodeImage } from './base-image.ts';
 import { buildspecPath, imageDefinitionsFile } from './buildspec.ts';
 import { type Catalogue, deployedServices } from './catalogue.ts';
 import { imageTagParameterName, type Settings } from './settings.ts';
@@ -71,7 +72,12 @@ export class PipelineStack extends Stack {
       environmentVariables: {
         REGISTRY: { value: registry },
         REPOSITORY_NAMESPACE: { value: settings.prefix },
+        // The Node base from ECR Public's mirror of the official image, not Docker Hub.
+        NODE_IMAGE: { value: codeBuildNodeImage() },
       },
+      // Docker's layers stay on the build host between runs: an unchanged dependency install (and
+      // the base image) is not rebuilt or pulled again.
+      cache: codebuild.Cache.local(codebuild.LocalCacheMode.DOCKER_LAYER),
       timeout: Duration.minutes(30),
       logging: { cloudWatch: { logGroup: buildLogs } },
     });

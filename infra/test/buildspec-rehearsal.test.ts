@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { imageBuildArgs } from '@agora/catalogue';
 import { parse } from 'yaml';
+import { codeBuildNodeImage, dockerfileNodeImage } from '../src/base-image.ts';
 import { buildspecPath, imageDefinitionsFile } from '../src/buildspec.ts';
 import { deployedServices, platformCatalogue } from '../src/catalogue.ts';
 import { type Buildspec, runBuildspec } from './codebuild-runner.ts';
@@ -46,8 +47,7 @@ async function absence(): Promise<string | undefined> {
   if (!(await succeeds('sh', ['-c', 'command -v docker-registry']))) {
     return "Debian's docker-registry (the stand-in for ECR) is not installed";
   }
-  const dockerfile = await readFile(join(repoRoot, 'Dockerfile.base'), 'utf8');
-  const nodeImage = /^ARG NODE_IMAGE=(\S+)$/m.exec(dockerfile)?.[1] ?? '';
+  const nodeImage = dockerfileNodeImage();
   if (!(await succeeds('docker', ['image', 'inspect', nodeImage]))) {
     return `the base image ${nodeImage} is not present locally (run \`npm run images:offline\`)`;
   }
@@ -136,6 +136,9 @@ else
     const imageTag = randomBytes(20).toString('hex'); // a commit id's shape
     let env: NodeJS.ProcessEnv = {};
     const imageOf = (name: string) => `${registryHost}/${namespace}/${name}:${imageTag}`;
+    // The build project's NODE_IMAGE (ECR Public's mirror), here the local base under that name.
+    const mirroredBase = codeBuildNodeImage();
+    let mirroredBaseTagged = false;
     const callsMade = async () => (await readFile(calls, 'utf8').catch(() => '')).split('\n').filter(Boolean);
 
     before(async () => {
@@ -188,6 +191,8 @@ else
       await chmod(join(bin, 'aws'), 0o755);
       await chmod(join(bin, 'docker'), 0o755);
       calls = join(work, 'calls.log');
+      mirroredBaseTagged = !(await succeeds('docker', ['image', 'inspect', mirroredBase]));
+      if (mirroredBaseTagged) await run('docker', ['tag', dockerfileNodeImage(), mirroredBase]);
       const extraCa = process.env.NODE_EXTRA_CA_CERTS;
       env = {
         ...process.env,
@@ -198,18 +203,22 @@ else
         IMAGE_TAG: imageTag,
         REGISTRY: registryHost,
         REPOSITORY_NAMESPACE: namespace,
+        NODE_IMAGE: mirroredBase,
         ...(extraCa ? { EXTRA_CA_FILE: extraCa } : {}),
       };
     });
 
     after(async () => {
       const tags = services.map((service) => imageOf(service.name));
+      if (mirroredBaseTagged) tags.push(mirroredBase);
       if (registryHost) await run('docker', ['image', 'rm', ...tags]).catch(() => {});
       registry?.kill('SIGTERM');
       if (registry && registry.exitCode === null) await new Promise((resolve) => registry?.once('exit', resolve));
       if (work) await rm(work, { recursive: true, force: true });
       const { stdout } = await run('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}']);
-      const left = stdout.split('\n').filter((line) => line.startsWith(`${registryHost}/`));
+      const left = stdout
+        .split('\n')
+        .filter((line) => line.startsWith(`${registryHost}/`) || (mirroredBaseTagged && line === mirroredBase));
       assert.deepEqual(left, [], 'the rehearsal leaves no image tag behind');
     });
 
@@ -221,7 +230,9 @@ else
         ['pre_build', 'build'],
       );
       const made = await callsMade();
-      assert.equal(made.filter((call) => call.startsWith('docker build ')).length, services.length);
+      const builds = made.filter((call) => call.startsWith('docker build '));
+      assert.equal(builds.length, services.length);
+      for (const build of builds) assert.ok(build.includes(`--build-arg NODE_IMAGE=${mirroredBase} `), build);
       assert.equal(made.filter((call) => call.startsWith('docker push ')).length, services.length);
       for (const service of services) {
         const response = await fetch(`http://${registryHost}/v2/${namespace}/${service.name}/tags/list`);

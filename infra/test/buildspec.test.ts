@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { imageBuildArgs } from '@agora/catalogue';
 import { parse } from 'yaml';
+import { dockerfileNodeImage } from '../src/base-image.ts';
 import { buildspecPath, renderBuildspec } from '../src/buildspec.ts';
 import { type Catalogue, deployedServices, platformCatalogue } from '../src/catalogue.ts';
 import { catalogueWithWorker, resourcesOfType, synthesize } from './helpers.ts';
@@ -90,3 +91,20 @@ function checkAgainstPipeline(name: string, catalogue: Catalogue, text: string) 
 
 checkAgainstPipeline('the committed buildspec', platformCatalogue(), committed);
 checkAgainstPipeline('a catalogue with a worker', catalogueWithWorker(), renderBuildspec(catalogueWithWorker()));
+
+test('the image build project takes the Node base from ECR Public (never Docker Hub) and keeps a Docker layer cache', () => {
+  const synthesized = synthesize({ catalogue: platformCatalogue() });
+  const projects = resourcesOfType(synthesized.templates.pipeline, 'AWS::CodeBuild::Project').filter(([, project]) =>
+    JSON.stringify(project.Properties.Source).includes(buildspecPath),
+  );
+  assert.equal(projects.length, 1, 'one project runs buildspec.yml');
+  const [[, project] = []] = projects;
+  assert.ok(project);
+  const variables = (project.Properties.Environment as { EnvironmentVariables: { Name: string; Value: unknown }[] })
+    .EnvironmentVariables;
+  const nodeImage = variables.find((variable) => variable.Name === 'NODE_IMAGE')?.Value;
+  assert.equal(nodeImage, `public.ecr.aws/docker/library/${dockerfileNodeImage()}`);
+  assert.match(dockerfileNodeImage(), /^node:\d+\.\d+\.\d+-\w+-slim$/);
+  assert.deepEqual(project.Properties.Cache, { Type: 'LOCAL', Modes: ['LOCAL_DOCKER_LAYER_CACHE'] });
+  // buildspec-rehearsal.test.ts runs buildspec.yml with NODE_IMAGE set and sees it reach every docker build.
+});

@@ -9,7 +9,7 @@ FROM ${BASE}
 ARG MOTO_VERSION
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 python3-pip python-is-python3 \
-  && rm -rf /var/lib/apt/lists/*
+  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
 # An extra CA (a TLS-intercepting proxy) is a build secret: it exists only during this RUN and is
 # in no layer. Without one, pip uses its own bundle.
 RUN --mount=type=secret,id=extra-ca \

@@ -88,6 +88,21 @@ export function finalStage(dockerfile: Dockerfile): Stage {
   return last;
 }
 
+/**
+ * The stage whose file system the image runs on: the final stage itself, or, when that starts
+ * `FROM scratch` and copies a whole stage (`COPY --from=<stage> / /`, one flattened layer), that stage.
+ */
+export function runtimeBaseStage(dockerfile: Dockerfile): Stage {
+  const last = finalStage(dockerfile);
+  if (last.base !== 'scratch') return last;
+  const copy = last.instructions.find((i) => i.keyword === 'COPY' && /^--from=(\S+) \/ \/$/.test(i.args));
+  const name = copy && /^--from=(\S+)/.exec(copy.args)?.[1];
+  const stage = dockerfile.stages.find((candidate) => candidate.name === name);
+  if (!stage)
+    throw new Error('the final stage starts FROM scratch but copies no whole stage (COPY --from=<stage> / /)');
+  return stage;
+}
+
 /** An exec-form (JSON array) argument list, e.g. of CMD or ENTRYPOINT. */
 export function execForm(instruction: Instruction | undefined): string[] {
   if (!instruction) return [];
