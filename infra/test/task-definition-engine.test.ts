@@ -188,7 +188,7 @@ else
           ...(issuer ? { JWKS_URL: `http://${issuer.name}:${issuer.containerPort}${jwksPath}` } : {}),
         };
         const values = (service: string) => (name: string, templateValue: unknown) => {
-          if (typeof templateValue === 'string' && name !== 'AWS_REGION') return templateValue;
+          if (typeof templateValue === 'string') return templateValue;
           const value = local[name];
           if (value === undefined)
             throw new Error(`${service}'s task definition names ${name}, which the local deployment has no value for`);
@@ -269,8 +269,19 @@ else
           );
           assert.equal(code, 0, `${exec.join(' ')}\n${await logs(name)}`);
         }
-        const inspected = JSON.parse(await docker(['inspect', name]))[0] as { State: { Running: boolean } };
+        const [inspected] = JSON.parse(await docker(['inspect', name])) as [
+          { State: { Running: boolean }; Config: { User: string }; HostConfig: { ReadonlyRootfs: boolean } },
+        ];
         assert.equal(inspected.State.Running, true);
+        // As the task definition says, and it says: not root, nothing written to the image's filesystem.
+        assert.equal(inspected.HostConfig.ReadonlyRootfs, probe.container.ReadonlyRootFilesystem === true);
+        assert.equal(inspected.Config.User, probe.container.User ?? '');
+        assert.equal(probe.container.ReadonlyRootFilesystem, true, `${service.name} has a read-only root`);
+        assert.match(
+          String(probe.container.User),
+          /^[1-9]\d*:[1-9]\d*$/,
+          `${service.name} runs as a numeric non-root user`,
+        );
       });
     }
 
