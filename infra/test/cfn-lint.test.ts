@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { platformCatalogue } from '../src/catalogue.ts';
-import { cfnLint } from '../src/cfn-lint.ts';
+import { cfnLint } from './cfn-lint.ts';
 import { catalogueWithWorker, devEndpointsHttpsContext, synthesize } from './helpers.ts';
 
 const configurations = {

@@ -12,6 +12,3 @@ export const inventoryConfigSchema = Type.Object({
 });
 
 export type InventoryConfig = Static<typeof inventoryConfigSchema>;
-
-/** The worker's schema, under the name the catalogue's `inventory-worker` service looks for. */
-export { workerConfigSchema as inventoryWorkerConfigSchema } from './worker/config.ts';

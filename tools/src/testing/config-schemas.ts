@@ -1,9 +1,13 @@
 /**
  * Finds a service's config schema by convention, so parity checks read the schema itself:
- * the service's workspace exports "./config", which exports `<camelCaseName>ConfigSchema`
- * (users → usersConfigSchema, inventory-worker → inventoryWorkerConfigSchema).
+ * `config.ts` beside the service's entry file exports `<camelCaseName>ConfigSchema`
+ * (users: src/config.ts → usersConfigSchema; inventory-worker: src/worker/config.ts →
+ * inventoryWorkerConfigSchema). Beside the entry, so one process's config never makes another's
+ * import its modules.
  */
-import { readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ServiceDefinition } from '@agora/catalogue';
 import type { ConfigSchema } from '@agora/runtime/config';
 import { repoRoot } from '../paths.ts';
@@ -14,13 +18,13 @@ export function configSchemaExportName(serviceName: string): string {
 }
 
 export async function configSchemaOf(service: ServiceDefinition): Promise<ConfigSchema> {
-  const manifest = JSON.parse(await readFile(`${repoRoot}services/${service.workspace}/package.json`, 'utf8'));
-  if (!manifest.exports?.['./config']) {
-    throw new Error(`services/${service.workspace}/package.json does not export "./config" (the config schema)`);
-  }
-  const module = (await import(`${manifest.name}/config`)) as Record<string, unknown>;
+  const file = `${repoRoot}services/${service.workspace}/${dirname(service.entry)}/config.ts`;
+  await access(file).catch(() => {
+    throw new Error(`${service.name}: no config.ts beside its entry (${file}) exports its config schema`);
+  });
+  const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const name = configSchemaExportName(service.name);
   const schema = module[name] as ConfigSchema | undefined;
-  if (!schema?.properties) throw new Error(`${manifest.name}/config does not export ${name}`);
+  if (!schema?.properties) throw new Error(`${file} does not export ${name}`);
   return schema;
 }

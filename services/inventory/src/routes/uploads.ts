@@ -15,8 +15,8 @@ import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { uploadIdMetadata } from '../upload-metadata.ts';
 import type { UploadsRepo } from '../uploads-repo.ts';
-import { uploadIdMetadata } from '../worker/process-object.ts';
 import { UploadSchema } from './schemas.ts';
 
 export const inventoryManagerRole = 'inventory-manager';

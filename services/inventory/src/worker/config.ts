@@ -29,3 +29,6 @@ export const workerConfigSchema = Type.Object({
 });
 
 export type WorkerConfig = Static<typeof workerConfigSchema>;
+
+/** The same schema under the name the catalogue's `inventory-worker` service is found by (config-schemas.ts). */
+export { workerConfigSchema as inventoryWorkerConfigSchema };

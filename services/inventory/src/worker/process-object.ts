@@ -8,12 +8,12 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { uploadIdMetadata } from '../upload-metadata.ts';
 import type { UploadsRepo } from '../uploads-repo.ts';
 import { type LoadDependencies, loadStock } from './load-stock.ts';
 import { type CreatedObject, unquoteETag } from './s3-events.ts';
 import { readStockCsv, UnreadableFileError } from './stock-csv.ts';
 
-export const uploadIdMetadata = 'upload-id';
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A time-ordered (v7-shaped) id that is the same every time for the same object version. */
