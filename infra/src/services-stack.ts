@@ -175,6 +175,10 @@ export class ServicesStack extends Stack {
       containerName: service.name,
       image: ecs.ContainerImage.fromEcrRepository(repository, this.imageTag),
       portMappings: [{ containerPort: service.containerPort, name: 'http' }],
+      // The image's `node` user, by number, and nothing written to the image's filesystem: the
+      // services keep no local state (infra/test/task-definition-engine.test.ts runs them so).
+      user: '1000:1000',
+      readonlyRootFilesystem: true,
       environment,
       secrets,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: service.name, logGroup }),

@@ -1,56 +1,97 @@
 /**
- * Where a Docker engine answers: `docker compose up` of docker-compose.yml through testcontainers,
- * then a user's journey through the gateway (register, log in, read the profile with the token),
- * then the forum and inventory system tests, as child test runs pointed at the containers.
- * Where none answers, reported as skipped with the reason; nothing else depends on it.
+ * Where a Docker engine answers: docker-compose.yml as a user runs it, from the files a fresh
+ * clone has, under a project name unique to this run: `docker compose up --build` with two
+ * inventory workers comes up healthy; a user's journey works through the gateway; the inventory
+ * service serves the dashboard at `/`; the forum and inventory system tests pass against the
+ * containers (each run counted: a nested run that executes no test fails); `docker compose stop`
+ * ends every container with exit code 0 inside its grace period; and `down` leaves nothing of the
+ * project behind (containers, the images it built, volumes, networks).
+ * Only the docker CLI is used (testcontainers would pull its Ryuk image from Docker Hub). Where no
+ * engine answers, or the base images are neither here nor pullable, reported as skipped with why.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  DockerComposeEnvironment,
-  getContainerRuntimeClient,
-  type StartedDockerComposeEnvironment,
-  Wait,
-} from 'testcontainers';
+import { extraCaFile, pinnedImages } from '../src/install/offline-images.ts';
 import { freePort } from '../src/local/emulator.ts';
-import { repoRoot } from '../src/paths.ts';
-import type { ExternalSystem } from '../src/testing/external-system.ts';
-import { runSystemTestFile, systemTestFiles } from '../src/testing/system-tests.ts';
+import {
+  ComposeProject,
+  docker,
+  engineAbsence,
+  freshCloneContext,
+  loadDashboard,
+  uniqueProjectName,
+} from '../src/testing/engine.ts';
+import { nestedRunFailure, runSystemTestFile, systemTestFiles } from '../src/testing/system-tests.ts';
 
-async function engineAbsence(): Promise<string | undefined> {
-  try {
-    await getContainerRuntimeClient();
-    return undefined;
-  } catch (error) {
-    return `no Docker engine answers here (${(error as Error).message}); the compose file is proven by compose.test.ts, dockerfile.test.ts and container-entry.test.ts instead`;
-  }
-}
+const pinned = await pinnedImages();
+const skip = await engineAbsence([pinned.node.tag, pinned.moto.tag]);
+const workers = 2;
 
-const skip = await engineAbsence();
-
-const title = 'docker compose up, under testcontainers';
+const title = 'docker compose up --build, from a fresh clone';
 // A skipped test (not only a skipped suite) so the runner counts and reports it as skipped.
 if (skip) test(title, { skip }, () => {});
 else
   describe(title, () => {
-    let environment: StartedDockerComposeEnvironment | undefined;
+    let project: ComposeProject | undefined;
+    let removeContext: (() => Promise<void>) | undefined;
     let gatewayUrl = '';
-    let composed: ExternalSystem | undefined;
+    let endpoint = '';
+    const compose = () => {
+      if (!project) throw new Error('the project did not come up');
+      return project;
+    };
 
-    before(async () => {
-      const port = await freePort();
-      const emulatorPort = await freePort();
-      environment = await new DockerComposeEnvironment(repoRoot, 'docker-compose.yml')
-        .withBuild()
-        .withEnvironment({ AGORA_GATEWAY_PORT: String(port), AGORA_EMULATOR_PORT: String(emulatorPort) })
-        .withWaitStrategy('gateway-1', Wait.forHealthCheck())
-        .withStartupTimeout(600_000)
-        .up();
-      gatewayUrl = `http://127.0.0.1:${port}`;
-      // compose's bootstrap names every resource under the prefix `agora`.
-      composed = { gatewayUrl, endpoint: `http://127.0.0.1:${emulatorPort}`, prefix: 'agora' };
+    before(
+      async () => {
+        const context = await freshCloneContext();
+        removeContext = context.remove;
+        const [gatewayPort, emulatorPort] = [await freePort(), await freePort()];
+        const ca = extraCaFile();
+        project = new ComposeProject({
+          name: uniqueProjectName('compose'),
+          dir: context.dir,
+          variables: {
+            AGORA_GATEWAY_PORT: String(gatewayPort),
+            AGORA_EMULATOR_PORT: String(emulatorPort),
+            ...(ca ? { AGORA_EXTRA_CA: ca } : {}),
+          },
+        });
+        gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+        endpoint = `http://127.0.0.1:${emulatorPort}`;
+        await project.run(
+          ['up', '--build', '--detach', '--wait', '--wait-timeout', '300', '--scale', `inventory-worker=${workers}`],
+          900_000,
+        );
+      },
+      { timeout: 900_000 },
+    );
+    after(
+      async () => {
+        // Also when a test failed half way: the last test removes the project and checks it is gone.
+        await project?.down();
+        await removeContext?.();
+      },
+      { timeout: 300_000 },
+    );
+
+    test('every container is healthy, the bootstrap finished, and both workers run', async () => {
+      const containers = await compose().containers();
+      const byService = Map.groupBy(containers, (container) => container.Service);
+      const bootstrap = byService.get('bootstrap') ?? [];
+      assert.deepEqual(
+        bootstrap.map((container) => [container.State, container.ExitCode]),
+        [['exited', 0]],
+      );
+      assert.equal(byService.get('inventory-worker')?.length, workers);
+      const running = containers.filter((container) => container.Service !== 'bootstrap');
+      assert.deepEqual(
+        running.map((container) => `${container.Name} ${container.State} ${container.Health}`).sort(),
+        running.map((container) => `${container.Name} running healthy`).sort(),
+      );
+      for (const service of ['moto', 'users', 'topics', 'messages', 'inventory', 'gateway']) {
+        assert.equal(byService.get(service)?.length, 1, `${service} runs`);
+      }
     });
-    after(() => environment?.down({ removeVolumes: true }));
 
     test('a user registers, logs in and reads their profile through the gateway', async () => {
       const username = `compose_${Date.now()}`;
@@ -79,10 +120,42 @@ else
       assert.ok(((await response.json()) as { keys: unknown[] }).keys.length > 0);
     });
 
+    test('the inventory container serves the dashboard page at / through the gateway', async () => {
+      const { html, assets } = await loadDashboard(gatewayUrl);
+      assert.match(html, /<title>Agora inventory<\/title>/);
+      assert.ok(assets.length > 0, 'the built page loads its scripts and styles from /assets/');
+    });
+
     for (const file of systemTestFiles) {
-      test(`${file} passes against the containers`, { timeout: 600_000 }, async () => {
-        const run = await runSystemTestFile(file, composed as ExternalSystem);
-        assert.equal(run.exitCode, 0, run.output);
+      test(`${file} passes against the containers`, { timeout: 600_000 }, async (t) => {
+        const run = await runSystemTestFile(file, { gatewayUrl, endpoint, prefix: 'agora' });
+        t.diagnostic(`${file}: ${JSON.stringify(run.counts)}`);
+        assert.equal(nestedRunFailure(run), undefined, run.output);
       });
     }
+
+    test('docker compose stop ends every container with exit code 0 inside its grace period', async (t) => {
+      const ids = (await compose().run(['ps', '--all', '--quiet'])).split('\n').filter(Boolean);
+      const stopping = Date.now();
+      await compose().run(['stop'], 300_000);
+      const states = JSON.parse(await docker(['inspect', ...ids])) as {
+        Name: string;
+        State: { Running: boolean; ExitCode: number; FinishedAt: string };
+      }[];
+      assert.equal(states.length, 6 + workers + 1);
+      // Compose stops dependents first, each with SIGTERM and its stop_grace_period; a container
+      // still running when its grace ends is killed and exits 137. Exit code 0 is the proof that
+      // it shut down by itself in time.
+      for (const { Name, State } of states) {
+        assert.equal(State.Running, false, Name);
+        assert.equal(State.ExitCode, 0, `${Name} exited ${State.ExitCode}`);
+        const after = Date.parse(State.FinishedAt) - stopping;
+        t.diagnostic(after < 0 ? `${Name} had already finished` : `${Name} ended ${after} ms after stop began`);
+      }
+    });
+
+    test('docker compose down leaves nothing of the project behind', async () => {
+      await compose().down();
+      assert.deepEqual(await compose().leftovers(), { containers: [], images: [], volumes: [], networks: [] });
+    });
   });

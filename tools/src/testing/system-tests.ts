@@ -1,40 +1,88 @@
 /**
- * The forum and inventory system tests as child `node --test` runs against a system that is
- * already running (see running-system.ts): how the compose engine test proves the containers
- * give the same system the launcher does.
+ * Test files run as a nested `node --test`, with what they did counted: how the compose engine
+ * test runs the forum and inventory system tests against a system that is already running (see
+ * external-system.ts) and proves the containers give the same system the launcher does.
+ *
+ * A nested run inherits nothing of the runner it sits in: a parent test file's NODE_TEST_CONTEXT
+ * makes the child runner skip its files and exit 0 having run nothing. Its verdict is read from
+ * the counts count-reporter.ts prints, and a run that executed no test is a failure, whatever its
+ * exit code.
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { emulatorCredentials } from '../local/emulator.ts';
 import { repoRoot } from '../paths.ts';
+import { countsMarker, type TestCounts } from './count-reporter.ts';
 import type { ExternalSystem } from './external-system.ts';
+
+export type { TestCounts } from './count-reporter.ts';
 
 export const systemTestFiles = ['tools/test/forum.system.test.ts', 'services/inventory/test/system.test.ts'] as const;
 
-export interface TestFileRun {
+export interface NestedRun {
   readonly exitCode: number | null;
-  /** the runner's report (TAP-like lines), for the failure message */
+  /** undefined when the child printed no counts (it crashed, or never ran as a test runner) */
+  readonly counts: TestCounts | undefined;
+  /** the child's spec report and its other output, for the failure message */
   readonly output: string;
 }
 
-export async function runSystemTestFile(file: string, system: ExternalSystem): Promise<TestFileRun> {
-  const child = spawn(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=300000', file], {
+const countReporter = join(repoRoot, 'tools/src/testing/count-reporter.ts');
+
+/** Why the run does not count as passing, or undefined when it passed with at least one test executed. */
+export function nestedRunFailure(run: NestedRun): string | undefined {
+  if (!run.counts) return `the nested run printed no test counts (exit code ${run.exitCode})`;
+  const { pass, fail, skipped, todo, failed } = run.counts;
+  if (fail > 0) return `${fail} failed (${failed.join('; ')}), ${pass} passed`;
+  if (pass === 0) return `no test was executed (${skipped} skipped, ${todo} todo)`;
+  if (run.exitCode !== 0) return `the nested run exited ${run.exitCode} with ${pass} passing`;
+  return undefined;
+}
+
+/** The environment without what a surrounding test runner set for its own children. */
+export function cleanTestEnvironment(environment: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(environment).filter(([name]) => !name.startsWith('NODE_TEST_')));
+}
+
+export async function runNestedTests(
+  files: readonly string[],
+  environment: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<NestedRun> {
+  const args = [
+    '--test',
+    `--test-reporter=${countReporter}`,
+    '--test-reporter-destination=stdout',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stderr',
+    `--test-timeout=${options.timeoutMs ?? 300_000}`,
+    ...files,
+  ];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      ...emulatorCredentials,
-      AGORA_SYSTEM_URL: system.gatewayUrl,
-      AWS_ENDPOINT_URL: system.endpoint,
-      AGORA_PREFIX: system.prefix,
-    },
+    env: { ...cleanTestEnvironment(), ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
+  let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (chunk) => {
-    output += chunk;
+    stdout += chunk;
   });
   child.stderr.on('data', (chunk) => {
-    output += chunk;
+    stderr += chunk;
   });
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { exitCode, output };
+  const line = stdout.split('\n').findLast((candidate) => candidate.startsWith(countsMarker));
+  const counts = line ? (JSON.parse(line.slice(countsMarker.length)) as TestCounts) : undefined;
+  return { exitCode, counts, output: `${stderr}${stdout}` };
+}
+
+/** One system test file against the running system. */
+export function runSystemTestFile(file: string, system: ExternalSystem): Promise<NestedRun> {
+  return runNestedTests([file], {
+    ...emulatorCredentials,
+    AGORA_SYSTEM_URL: system.gatewayUrl,
+    AWS_ENDPOINT_URL: system.endpoint,
+    AGORA_PREFIX: system.prefix,
+  });
 }
