@@ -70,7 +70,8 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-const readyTimeoutMs = 30_000;
+/** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
+const readyTimeoutMs = 60_000;
 
 function startProcess(
   name: string,
@@ -215,10 +216,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await emulator.stop();
   };
   try {
-    for (const deployable of deployables.keys()) {
-      for (let index = 0; index < tasksPerService; index++) await startTask(deployable);
+    // One round of tasks at a time (one of each deployable): a shared two-core machine starting
+    // every task at once can take longer than the readiness timeout.
+    for (let round = 0; round < tasksPerService; round++) {
+      const started = await Promise.all([...deployables.keys()].map((deployable) => startTask(deployable)));
+      await Promise.all(started.map((running) => waitUntilReady(running, '/ready')));
     }
-    await Promise.all([...processes.values()].map((running) => waitUntilReady(running, '/ready')));
 
     // Workers have no API, only a health endpoint on their own port; N of each share one queue.
     const workerCount = options.workers ?? Number(process.env.WORKERS ?? 1);
