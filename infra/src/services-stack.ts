@@ -8,6 +8,8 @@
  * parameter the pipeline writes (see README, "Deploy to AWS"). CDK never names a tag itself, so a
  * later `cdk deploy` can only ever deploy what the pipeline last deployed.
  */
+
+import { targetGroupSettings } from '@agora/catalogue';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -37,8 +39,8 @@ export interface ServicesStackProps extends StackProps {
 /** How long ECS waits after SIGTERM before SIGKILL (Fargate allows at most 120 s). */
 export const stopTimeouts = { api: Duration.seconds(30), worker: Duration.seconds(120) } as const;
 /** Shorter than the API stop timeout: the ALB stops sending before the task is told to stop. */
-export const deregistrationDelay = Duration.seconds(15);
-export const readinessPath = '/ready';
+export const deregistrationDelay = Duration.seconds(targetGroupSettings.deregistrationDelaySeconds);
+export const readinessPath = targetGroupSettings.healthCheckPath;
 
 export class ServicesStack extends Stack {
   readonly cluster: ecs.Cluster;
@@ -222,10 +224,10 @@ export class ServicesStack extends Stack {
       healthCheck: {
         path: readinessPath,
         healthyHttpCodes: '200',
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
+        interval: Duration.seconds(targetGroupSettings.healthCheckIntervalSeconds),
+        timeout: Duration.seconds(targetGroupSettings.healthCheckTimeoutSeconds),
+        healthyThresholdCount: targetGroupSettings.healthyThresholdCount,
+        unhealthyThresholdCount: targetGroupSettings.unhealthyThresholdCount,
       },
     });
     for (const route of catalogue.routes.filter((rule) => rule.service === service.name)) {

@@ -104,7 +104,10 @@ function launcherEnvironment(service: ServiceDefinition): Record<string, string>
   assert.ok(system, 'the launcher did not start');
   const running = system.processes.get(service.name) ?? system.processes.get(`${service.name}-1`);
   assert.ok(running, `the launcher runs no process for ${service.name}`);
-  return running.env;
+  // The launcher's gateway also serves the target-group control API, on a port of its own that
+  // process still holds; an image's gateway (compose) runs without one.
+  const { CONTROL_PORT: _control, ...env } = running.env;
+  return env;
 }
 
 describe("each image's start command, outside Docker", () => {

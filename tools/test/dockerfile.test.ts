@@ -126,8 +126,8 @@ describe("each image's contents", () => {
   test("one service's dependencies stay out of another's image", () => {
     const users = workspaceClosure(lock, 'services/users');
     const gateway = workspaceClosure(lock, 'services/gateway');
-    assert.ok(gateway.packages.includes('node_modules/@fastify/reply-from'));
-    assert.ok(!users.packages.includes('node_modules/@fastify/reply-from'));
+    assert.ok(gateway.packages.includes('node_modules/undici'));
+    assert.ok(!users.packages.includes('node_modules/undici'));
     assert.deepEqual(users.workspaces, ['packages/catalogue', 'packages/runtime', 'services/users']);
   });
 });

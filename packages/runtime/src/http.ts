@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { registerAjvFormats, type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -19,7 +18,8 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
-import { HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
+import { answerFrameworkError, HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -62,16 +62,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     // judges the value; a longer one is a 400 problem like any other invalid parameter.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxParamBytes },
     // The router's own errors (an over-long parameter, a malformed URL) answer problems too.
-    frameworkErrors: (error, request, reply) => {
-      request.log.info({ code: error.code }, error.message);
-      return sendProblem(
-        reply,
-        problemBody(400, 'The request path is not valid', {
-          type: 'urn:agora:problem:bad-request',
-          instance: request.url.split('?')[0],
-        }),
-      );
-    },
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -89,7 +80,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     requestContext.run({ log: request.log as unknown as Logger, requestId: request.id }, done);
   });
 
-  await app.register(helmet, { global: true });
+  await registerSecurityHeaders(app);
   const allowedOrigins = options.corsOrigins
     .split(',')
     .map((origin) => origin.trim())

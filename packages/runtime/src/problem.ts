@@ -112,10 +112,29 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemBody {
   return problemBody(status >= 500 && status < 600 ? status : 500, undefined, { instance });
 }
 
+/** The router's own errors (an over-long parameter, a malformed URL) answer problems too. */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  request.log.info({ code: error.code }, error.message);
+  return sendProblem(
+    reply,
+    problemBody(400, 'The request path is not valid', {
+      type: 'urn:agora:problem:bad-request',
+      instance: request.url.split('?')[0],
+    }),
+  );
+}
+
+/** The client closed its connection (or aborted its request) before the answer was sent. */
+export function clientWentAway(request: FastifyRequest): boolean {
+  return request.raw.aborted || request.raw.socket?.destroyed === true;
+}
+
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toProblem(error, request);
-    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A client that went away is not a server fault: no error-level alarm for it.
+    if (clientWentAway(request)) request.log.info({ code: error.code }, 'client closed the request');
+    else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: body.status, code: error.code }, error.message);
     return sendProblem(reply, body);
   });

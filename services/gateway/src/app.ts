@@ -1,85 +1,186 @@
 /**
  * The gateway: what the ALB does for Agora on AWS, on one local port. Each request goes to the
- * service of the first catalogue rule (by priority) whose path pattern matches; no match is a 404
- * problem; a service that is down or slow is a 503/502/504 problem, never a hang. Bodies are
- * streamed through untouched, like the ALB (the services enforce their own limits).
+ * service of the first catalogue rule (by priority) whose path pattern matches, to one of the
+ * healthy targets of that service's target group; no match is a 404 problem; a service that is
+ * down, slow or saturated is a 503/502/504 problem, never a hang. Bodies are streamed through
+ * untouched, like the ALB (the services enforce their own limits); hop-by-hop headers are not.
  */
 
+import type { Readable } from 'node:stream';
 import { serviceForPath } from '@agora/catalogue';
 import { requestIdFrom } from '@agora/runtime/http';
 import { closeConnectionsWhenDraining } from '@agora/runtime/lifecycle';
 import { createLogger } from '@agora/runtime/logger';
-import { problemBody, registerProblemHandlers } from '@agora/runtime/problem';
-import replyFrom from '@fastify/reply-from';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  answerFrameworkError,
+  clientWentAway,
+  problemBody,
+  registerProblemHandlers,
+  sendProblem,
+} from '@agora/runtime/problem';
+import { registerSecurityHeaders } from '@agora/runtime/security-headers';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { ConcurrencyGate, type Release } from './concurrency-gate.ts';
 import { registerDocs } from './docs.ts';
+import { endToEndHeaders } from './headers.ts';
+import { judgeRequestTarget } from './request-path.ts';
+import type { TargetGroups } from './target-group.ts';
+
+export interface GatewayLimits {
+  /** requests one service may have waiting for their answer at once (long-lived streams excluded) */
+  readonly requestsPerService: number;
+  /** long-lived streams (text/event-stream answers) one service may hold open at once */
+  readonly streamsPerService: number;
+  /** how long a request may wait for a free slot before it is answered 503 */
+  readonly queueTimeoutMs: number;
+}
+
+export const defaultLimits: GatewayLimits = { requestsPerService: 256, streamsPerService: 1024, queueTimeoutMs: 5000 };
 
 export interface GatewayOptions {
-  readonly upstreams: ReadonlyMap<string, string>;
-  readonly upstreamTimeoutMs: number;
+  readonly targetGroups: TargetGroups;
+  readonly limits?: Partial<GatewayLimits>;
   readonly logger?: Logger;
 }
+
+/** Seconds a client should wait before retrying a request the gateway could not place. */
+const retryAfterSeconds = 1;
 
 /** What the ALB would answer: 503 when nothing listens, 504 when it is too slow, 502 otherwise. */
 function statusForUpstreamError(error: { code?: string; cause?: { code?: string } }): number {
   const codes = [error.code, error.cause?.code];
   const has = (...wanted: string[]) => codes.some((code) => code !== undefined && wanted.includes(code));
-  if (has('ECONNREFUSED', 'ENOTFOUND', 'FST_REPLY_FROM_SERVICE_UNAVAILABLE')) return 503;
-  if (has('FST_REPLY_FROM_GATEWAY_TIMEOUT', 'FST_REPLY_FROM_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT')) return 504;
+  if (has('ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH')) return 503;
+  if (has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_BODY_TIMEOUT')) return 504;
   return 502;
 }
 
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  return /^\s*text\/event-stream\b/i.test(String(contentType ?? ''));
+}
+
+function upstreamProblem(reply: FastifyReply, status: number, service: string, detail: string): FastifyReply {
+  if (status === 503) reply.header('retry-after', String(retryAfterSeconds));
+  return sendProblem(reply, problemBody(status, detail, { type: 'urn:agora:problem:upstream', service }));
+}
+
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
+  const limits = { ...defaultLimits, ...options.limits };
   const app = Fastify({
     loggerInstance: (options.logger ?? createLogger({ level: 'info', service: 'gateway' })) as FastifyBaseLogger,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: answerFrameworkError,
   });
   registerProblemHandlers(app);
   closeConnectionsWhenDraining(app);
+  await registerSecurityHeaders(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   // Pass every body through as a stream.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  await app.register(replyFrom, {
-    undici: { headersTimeout: options.upstreamTimeoutMs, bodyTimeout: options.upstreamTimeoutMs },
-  });
+  const requestGates = new Map(
+    [...options.targetGroups.keys()].map((s) => [s, new ConcurrencyGate(limits.requestsPerService)]),
+  );
+  const streamGates = new Map(
+    [...options.targetGroups.keys()].map((s) => [s, new ConcurrencyGate(limits.streamsPerService)]),
+  );
 
-  await registerDocs(app, { upstreams: options.upstreams, timeoutMs: Math.min(options.upstreamTimeoutMs, 5000) });
+  await registerDocs(app, {
+    upstreams: () =>
+      new Map(
+        [...options.targetGroups].flatMap(([service, group]) => {
+          const target = group.pick();
+          return target ? [[service, target.url] as const] : [];
+        }),
+      ),
+    timeoutMs: 5000,
+  });
 
   app.get('/health', async () => ({ status: 'ok' }));
 
   app.all('/*', async (request, reply) => {
-    const service = serviceForPath(request.url);
-    const upstream = service ? options.upstreams.get(service) : undefined;
+    const verdict = judgeRequestTarget(request.url);
+    if (!verdict.ok) {
+      return sendProblem(reply, problemBody(400, verdict.reason, { type: 'urn:agora:problem:bad-request' }));
+    }
+    const service = serviceForPath(verdict.path);
+    const group = service ? options.targetGroups.get(service) : undefined;
     // No rule matches: the ALB's default action, the same 404 problem as any unknown route.
-    if (!service || !upstream) return reply.callNotFound();
-    const forwardedFor = [request.headers['x-forwarded-for'], request.socket.remoteAddress].filter(Boolean).join(', ');
-    return reply.from(`${upstream}${request.url}`, {
-      rewriteRequestHeaders: (_original, headers) => ({
-        ...headers,
-        'x-request-id': request.id,
-        'x-forwarded-for': forwardedFor,
-        'x-forwarded-proto': request.protocol,
-      }),
-      rewriteHeaders: (headers) => ({ ...headers, 'x-request-id': request.id }),
-      onError: (errorReply, { error }) => {
-        const status = statusForUpstreamError(error as { code?: string; cause?: { code?: string } });
-        request.log.warn({ service, err: error }, 'upstream failed');
-        errorReply
-          .code(status)
-          .type('application/problem+json')
-          .header('x-request-id', request.id)
-          .send(
-            problemBody(status, `The ${service} service is not answering`, {
-              type: 'urn:agora:problem:upstream',
-              service,
-            }),
-          );
-      },
+    if (!service || !group) return reply.callNotFound();
+
+    // Whatever ends the exchange (answer sent, client gone), every slot taken is given back once.
+    const abandon = new AbortController();
+    const releases: Release[] = [];
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) abandon.abort();
+      for (const release of releases.splice(0)) release();
     });
+
+    const release = await (requestGates.get(service) as ConcurrencyGate).acquire(limits.queueTimeoutMs, abandon.signal);
+    if (abandon.signal.aborted) {
+      release?.();
+      request.log.info({ service }, 'client closed the request while it waited');
+      return reply;
+    }
+    if (!release) {
+      request.log.warn({ service }, 'no free upstream slot in time');
+      return upstreamProblem(reply, 503, service, `The ${service} service is saturated: retry shortly`);
+    }
+    releases.push(release);
+    const target = group.pick();
+    if (!target) return upstreamProblem(reply, 503, service, `The ${service} service has no registered target`);
+    releases.push(target.begin());
+
+    const forwardedFor = [request.headers['x-forwarded-for'], request.socket.remoteAddress].filter(Boolean).join(', ');
+    try {
+      const upstream = await target.pool.request({
+        method: request.method as 'GET',
+        path: request.url,
+        headers: {
+          ...endToEndHeaders(request.headers),
+          host: request.headers.host ?? new URL(target.url).host,
+          'x-request-id': request.id,
+          'x-forwarded-for': forwardedFor,
+          'x-forwarded-proto': request.protocol,
+        },
+        body: (request.body as Readable | undefined) ?? null,
+        signal: abandon.signal,
+      });
+      if (isEventStream(upstream.headers['content-type'])) {
+        // A long-lived stream: it leaves the short requests' slots to them and holds a stream slot.
+        const stream = (streamGates.get(service) as ConcurrencyGate).tryAcquire();
+        if (!stream) {
+          upstream.body.destroy();
+          return upstreamProblem(reply, 503, service, `The ${service} service has too many open streams`);
+        }
+        releases.push(stream);
+        release();
+      }
+      reply.code(upstream.statusCode).headers({ ...endToEndHeaders(upstream.headers), 'x-request-id': request.id });
+      if (request.method === 'HEAD' || upstream.statusCode === 204 || upstream.statusCode === 304) {
+        await upstream.body.dump();
+        return reply.send();
+      }
+      return reply.send(upstream.body);
+    } catch (error) {
+      if (abandon.signal.aborted || clientWentAway(request)) {
+        request.log.info({ service }, 'client closed the request');
+        return reply;
+      }
+      const status = statusForUpstreamError(error as { code?: string; cause?: { code?: string } });
+      request.log.warn({ service, target: target.url, err: error }, 'upstream failed');
+      return upstreamProblem(reply, status, service, `The ${service} service is not answering`);
+    }
+  });
+
+  app.addHook('onClose', async () => {
+    await Promise.all([...options.targetGroups.values()].map((group) => group.close()));
   });
 
   return app;

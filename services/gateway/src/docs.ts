@@ -82,7 +82,8 @@ export async function collectDocuments(upstreams: ReadonlyMap<string, string>, t
 }
 
 export interface DocsOptions {
-  readonly upstreams: ReadonlyMap<string, string>;
+  /** one base URL per routed service, as of now (targets come and go) */
+  readonly upstreams: () => ReadonlyMap<string, string>;
   readonly timeoutMs: number;
 }
 
@@ -93,10 +94,12 @@ export async function registerDocs(app: FastifyInstance, options: DocsOptions): 
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { deepLinking: true },
+    // The page's own scripts and styles pass the security headers' Content-Security-Policy.
+    staticCSP: true,
     uiHooks: {
       preHandler: async (request) => {
         if (/\/(json|yaml)$/.test(request.url.split('?')[0] ?? '')) {
-          current = await collectDocuments(options.upstreams, options.timeoutMs);
+          current = await collectDocuments(options.upstreams(), options.timeoutMs);
         }
       },
     },

@@ -1,16 +1,36 @@
-/** Starts the gateway on :8080 (or PORT) in front of the services named by UPSTREAM_*_URL. */
+/** Starts the gateway on :8080 (or PORT) in front of the targets named by UPSTREAM_*_URL. */
 
 import { loadConfigOrExit } from '@agora/runtime/config';
 import { serve } from '@agora/runtime/lifecycle';
 import { createLogger } from '@agora/runtime/logger';
 import { buildGateway } from './app.ts';
-import { gatewayConfigSchema, upstreamsFrom } from './config.ts';
+import { gatewayConfigSchema, targetGroupSettingsFrom, upstreamsFrom } from './config.ts';
+import { buildControlApi } from './control.ts';
+import { TargetGroup } from './target-group.ts';
 
 const config = loadConfigOrExit(gatewayConfigSchema);
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'gateway' });
+const settings = targetGroupSettingsFrom(config);
+const targetGroups = new Map(
+  [...upstreamsFrom(config)].map(([service, urls]) => {
+    const group = new TargetGroup(service, settings, logger);
+    for (const url of urls) group.register(url);
+    return [service, group] as const;
+  }),
+);
+const control = config.CONTROL_PORT === undefined ? undefined : await buildControlApi(targetGroups, logger);
 const app = await buildGateway({
-  upstreams: upstreamsFrom(config),
-  upstreamTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  targetGroups,
+  limits: {
+    requestsPerService: config.MAX_REQUESTS_PER_SERVICE,
+    streamsPerService: config.MAX_STREAMS_PER_SERVICE,
+    queueTimeoutMs: config.QUEUE_TIMEOUT_MS,
+  },
   logger,
 });
+app.addHook('onClose', async () => {
+  await control?.close();
+});
 await serve(app, { port: config.PORT, host: config.HOST, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+// Loopback only: whoever can reach it can take every target out of service.
+await control?.listen({ port: config.CONTROL_PORT ?? 0, host: '127.0.0.1' });

@@ -3,8 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { routes } from '@agora/catalogue';
-import { capturedLogger } from '@agora/tools/testing/testing';
-import { buildGateway } from '../src/app.ts';
+import { closedPort, startGateway } from './support.ts';
 
 /** A stand-in service: echoes what reached it, and documents `documented` paths in its OpenAPI. */
 async function fakeService(name: string, documented: string[], behaviour: 'answer' | 'hang' | 'reset' = 'answer') {
@@ -48,18 +47,8 @@ async function fakeService(name: string, documented: string[], behaviour: 'answe
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 async function gateway(upstreams: Map<string, string>, upstreamTimeoutMs = 5000) {
-  const app = await buildGateway({ upstreams, upstreamTimeoutMs, logger: capturedLogger('gateway').logger });
-  after(() => app.close());
-  return app;
+  return (await startGateway(upstreams, { settings: { upstreamTimeoutMs } })).app;
 }
 
 const upstreams = new Map([

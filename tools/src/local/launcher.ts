@@ -13,6 +13,7 @@ import { generateSigningKeyPem } from './dev-key.ts';
 import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
 import { emulatorClients } from './emulator-clients.ts';
 import { type ServiceLocations, serviceEnvironment } from './service-env.ts';
+import { TargetGroupControl } from './target-group-control.ts';
 
 export interface SystemOptions {
   /** resource name prefix: `agora` for `npm run up`, unique in tests */
@@ -32,6 +33,10 @@ export interface SystemOptions {
    * entry serves the forum services it mounts in one process; the gateway routes them all to it.
    */
   readonly topology?: Topology;
+  /** how many tasks of each API service to run behind its target group (default 1) */
+  readonly tasksPerService?: number;
+  /** extra environment for the gateway (tests shorten its health checks and delays) */
+  readonly gatewayEnv?: Record<string, string>;
 }
 
 export type Topology = 'microservices' | 'monolith';
@@ -49,12 +54,24 @@ export interface RunningSystem {
   readonly gatewayUrl: string;
   readonly endpoint: string;
   readonly deployment: Deployment;
+  /** every process by name; tasks started and stopped later come and go here */
   readonly processes: ReadonlyMap<string, RunningProcess>;
   readonly topology: Topology;
+  /** the gateway's target groups (register, deregister, describe), as the ELBv2 API is to ECS */
+  readonly targetGroups: TargetGroupControl;
+  /** the API deployables (a service, or the monolith), each with the target groups it serves */
+  readonly apiDeployables: ReadonlyMap<string, readonly string[]>;
+  /** the running tasks of an API deployable, oldest first */
+  tasksOf(deployable: string): RunningProcess[];
+  /** starts one more task of an API deployable, with the same environment on a new port (not registered yet) */
+  startTask(deployable: string): Promise<RunningProcess>;
+  /** SIGTERM, a graceful exit within the stop timeout (else SIGKILL); resolves with the exit status */
+  stopTask(name: string): Promise<number | null>;
   stop(): Promise<void>;
 }
 
-const readyTimeoutMs = 30_000;
+/** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
+const readyTimeoutMs = 60_000;
 
 function startProcess(
   name: string,
@@ -135,34 +152,76 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const topology = options.topology ?? 'microservices';
   const mounted = new Set<string>(topology === 'monolith' ? monolith.mounts : []);
   const apis = services.filter((service) => service.kind === 'api' && !mounted.has(service.name));
-  const ports = new Map<string, number>(await Promise.all(apis.map(async (s) => [s.name, await freePort()] as const)));
-  if (mounted.size > 0) {
-    const monolithPort = await freePort();
-    ports.set(monolith.name, monolithPort);
-    for (const name of mounted) ports.set(name, monolithPort);
-  }
-  const urlOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
-  const locations: ServiceLocations = { urlOf, signingKeyPem: signingKey };
+  // An API deployable is what runs as one task: a service, or the monolith serving several.
+  const deployables = new Map<string, { entry: string; serves: string[]; env: Record<string, string> }>();
+  const gatewayPort = options.gatewayPort ?? 8080;
+  const resolvedGatewayPort = gatewayPort === 0 ? await freePort() : gatewayPort;
+  const gatewayUrl = `http://127.0.0.1:${resolvedGatewayPort}`;
+  const controlPort = await freePort();
+  const tasks = new Map<string, RunningProcess[]>();
+  const taskCounters = new Map<string, number>();
+  const urlOf = (name: string) => {
+    const deployable = [...deployables].find(([, definition]) => definition.serves.includes(name))?.[0] ?? name;
+    return (tasks.get(deployable) ?? []).map((task) => task.url).join(',');
+  };
+  const locations: ServiceLocations = { urlOf, signingKeyPem: signingKey, issuerUrl: gatewayUrl };
   const environmentOf = (service: ServiceDefinition) => serviceEnvironment(service, deployment, locations);
+  for (const service of apis) {
+    deployables.set(service.name, {
+      entry: `services/${service.workspace}/${service.entry}`,
+      serves: [service.name],
+      env: { ...common, ...environmentOf(service) },
+    });
+  }
+  if (mounted.size > 0) {
+    const env: Record<string, string> = { ...common };
+    for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
+    deployables.set(monolith.name, {
+      entry: `services/${monolith.workspace}/${monolith.entry}`,
+      serves: [...mounted],
+      env,
+    });
+  }
+  const tasksPerService = options.tasksPerService ?? 1;
 
   const processes = new Map<string, RunningProcess>();
+  const startTask = async (deployable: string): Promise<RunningProcess> => {
+    const definition = deployables.get(deployable);
+    if (!definition) throw new Error(`${deployable} is not an API deployable`);
+    const number = (taskCounters.get(deployable) ?? 0) + 1;
+    taskCounters.set(deployable, number);
+    // One task of each: named as the service (as before); several: numbered.
+    const name = tasksPerService === 1 && number === 1 ? deployable : `${deployable}-${number}`;
+    const port = await freePort();
+    const env = { ...definition.env, PORT: String(port) };
+    const running = startProcess(name, definition.entry, env, `http://127.0.0.1:${port}`, options.onLog);
+    processes.set(name, running);
+    tasks.set(deployable, [...(tasks.get(deployable) ?? []), running]);
+    return running;
+  };
+  const stopTask = async (name: string): Promise<number | null> => {
+    const running = processes.get(name);
+    if (!running) throw new Error(`no process ${name}`);
+    const status = await stopProcess(running);
+    processes.delete(name);
+    for (const [deployable, list] of tasks)
+      tasks.set(
+        deployable,
+        list.filter((task) => task !== running),
+      );
+    return status;
+  };
   const stopAll = async () => {
     await Promise.all([...processes.values()].map((running) => stopProcess(running)));
     await emulator.stop();
   };
   try {
-    for (const service of apis) {
-      const env = { ...common, ...environmentOf(service), PORT: String(ports.get(service.name)) };
-      const entry = `services/${service.workspace}/${service.entry}`;
-      processes.set(service.name, startProcess(service.name, entry, env, urlOf(service.name), options.onLog));
+    // One round of tasks at a time (one of each deployable): a shared two-core machine starting
+    // every task at once can take longer than the readiness timeout.
+    for (let round = 0; round < tasksPerService; round++) {
+      const started = await Promise.all([...deployables.keys()].map((deployable) => startTask(deployable)));
+      await Promise.all(started.map((running) => waitUntilReady(running, '/ready')));
     }
-    if (mounted.size > 0) {
-      const env: Record<string, string> = { ...common, PORT: String(ports.get(monolith.name)) };
-      for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
-      const entry = `services/${monolith.workspace}/${monolith.entry}`;
-      processes.set(monolith.name, startProcess(monolith.name, entry, env, urlOf(monolith.name), options.onLog));
-    }
-    await Promise.all([...processes.values()].map((running) => waitUntilReady(running, '/ready')));
 
     // Workers have no API, only a health endpoint on their own port; N of each share one queue.
     const workerCount = options.workers ?? Number(process.env.WORKERS ?? 1);
@@ -186,15 +245,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     await Promise.all(startedWorkers.map((running) => waitUntilReady(running, '/health')));
 
     const gateway = serviceNamed('gateway');
-    const gatewayPort = options.gatewayPort ?? 8080;
-    const resolvedGatewayPort = gatewayPort === 0 ? await freePort() : gatewayPort;
     const gatewayEnv = {
       HOST: common.HOST as string,
       LOG_LEVEL: common.LOG_LEVEL as string,
       PORT: String(resolvedGatewayPort),
+      CONTROL_PORT: String(controlPort),
       ...environmentOf(gateway),
+      ...options.gatewayEnv,
     };
-    const gatewayUrl = `http://127.0.0.1:${resolvedGatewayPort}`;
     const running = startProcess(
       'gateway',
       `services/${gateway.workspace}/${gateway.entry}`,
@@ -204,7 +262,21 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     );
     processes.set('gateway', running);
     await waitUntilReady(running, '/health');
-    return { gatewayUrl, endpoint: emulator.endpoint, deployment, processes, topology, stop: stopAll };
+    const targetGroups = new TargetGroupControl(`http://127.0.0.1:${controlPort}`);
+    await targetGroups.waitUntilReachable();
+    return {
+      gatewayUrl,
+      endpoint: emulator.endpoint,
+      deployment,
+      processes,
+      topology,
+      targetGroups,
+      apiDeployables: new Map([...deployables].map(([name, definition]) => [name, definition.serves])),
+      tasksOf: (deployable) => [...(tasks.get(deployable) ?? [])],
+      startTask,
+      stopTask,
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

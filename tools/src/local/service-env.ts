@@ -25,6 +25,11 @@ export interface ServiceLocations {
   /** the base URL at which a catalogue service is reached */
   readonly urlOf: (serviceName: string) => string;
   readonly signingKeyPem: string;
+  /**
+   * Where verifiers fetch the token issuer's JWKS: by default the issuer itself; the launcher
+   * points them at the gateway, the one stable address in front of however many users tasks run.
+   */
+  readonly issuerUrl?: string;
 }
 
 /** The service that signs tokens holds the private key. */
@@ -41,7 +46,9 @@ export function serviceEnvironment(
   return {
     ...resourceEnvironment(service, deployment),
     ...(signsTokens(service) ? { JWT_PRIVATE_KEY: locations.signingKeyPem } : {}),
-    ...(service.verifiesTokens ? { JWKS_URL: `${locations.urlOf('users')}/.well-known/jwks.json` } : {}),
+    ...(service.verifiesTokens
+      ? { JWKS_URL: `${locations.issuerUrl ?? locations.urlOf('users')}/.well-known/jwks.json` }
+      : {}),
     ...(service.kind === 'gateway'
       ? Object.fromEntries([...routed].map((name) => [upstreamVariable(name), locations.urlOf(name)]))
       : {}),

@@ -1,0 +1,43 @@
+/**
+ * What ECS does on a rolling update with minimumHealthyPercent 100 and maximumPercent 200, on the
+ * local topology: for each task of each API service, start a new task (with the same environment,
+ * as a new task definition revision would), wait until the load balancer's health checks find it
+ * healthy, deregister one old task (its in-flight requests finish, no new ones reach it), then
+ * SIGTERM it and wait for its graceful exit. Capacity never drops below what was running.
+ */
+import type { RunningSystem } from './launcher.ts';
+
+export interface ReplacedTask {
+  readonly deployable: string;
+  readonly old: string;
+  readonly replacement: string;
+  readonly drainedMs: number;
+  /** requests still in flight when the deregistration delay cut the old task off (should be 0) */
+  readonly cutOff: number;
+  readonly exitStatus: number | null;
+}
+
+export async function rollingDeploy(
+  system: RunningSystem,
+  log: (line: string) => void = () => {},
+): Promise<ReplacedTask[]> {
+  const replaced: ReplacedTask[] = [];
+  for (const [deployable, targetGroups] of system.apiDeployables) {
+    for (const old of system.tasksOf(deployable)) {
+      const replacement = await system.startTask(deployable);
+      for (const group of targetGroups) await system.targetGroups.register(group, replacement.url);
+      for (const group of targetGroups) await system.targetGroups.waitUntilHealthy(group, replacement.url);
+      let drainedMs = 0;
+      let cutOff = 0;
+      for (const group of targetGroups) {
+        const drained = await system.targetGroups.deregister(group, old.url);
+        drainedMs = Math.max(drainedMs, drained.drainedMs);
+        cutOff += drained.cutOff;
+      }
+      const exitStatus = await system.stopTask(old.name);
+      log(`${deployable}: ${old.name} → ${replacement.name} (drained in ${drainedMs} ms, exit ${exitStatus})`);
+      replaced.push({ deployable, old: old.name, replacement: replacement.name, drainedMs, cutOff, exitStatus });
+    }
+  }
+  return replaced;
+}
