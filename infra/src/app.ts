@@ -47,7 +47,7 @@ export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
     catalogue,
     settings,
     tags,
-    description: 'Agora: one ECR repository per service image',
+    description: 'Agora: one ECR repository per service image, and the token-signing key secret',
   });
   const services = new ServicesStack(app, `${name}Services`, {
     catalogue,
@@ -55,17 +55,19 @@ export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
     tags,
     vpc: network.vpc,
     taskSubnets: network.taskSubnets,
-    data,
-    repositories: registry.repositories,
     description: 'Agora: ECS cluster, ALB, Fargate services',
   });
+  // By name, not by reference (resource-refs.ts): only the order of the deploys.
+  services.addStackDependency(data);
+  services.addStackDependency(registry);
   const pipeline = new PipelineStack(app, `${name}Pipeline`, {
     catalogue,
     settings,
     tags,
-    repositories: registry.repositories,
-    services: services.services,
+    servicesStackName: services.stackName,
     description: 'Agora: CodePipeline from GitHub to ECS',
   });
+  pipeline.addStackDependency(registry);
+  pipeline.addStackDependency(services);
   return { settings, network, data, registry, services, pipeline };
 }
