@@ -19,6 +19,7 @@ import {
   type BucketDefinition,
   type Catalogue,
   deadLetterQueueName,
+  deadLetterRetentionDays,
   physicalName,
   type QueueDefinition,
   type TableDefinition,
@@ -121,7 +122,7 @@ export class DataStack extends Stack {
   private addQueue(definition: QueueDefinition): void {
     const deadLetters = new sqs.Queue(this, `${constructId(definition.id)}DeadLetters`, {
       queueName: physicalName(this.settings.prefix, { name: deadLetterQueueName(definition) }),
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(deadLetterRetentionDays),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       removalPolicy: this.removalPolicy,
