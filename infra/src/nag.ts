@@ -106,7 +106,7 @@ export const acknowledgements: readonly Acknowledgement[] = [
     finding: /^AwsSolutions-SMG4$/,
     at: /^\w+Registry\/SigningKey\/Resource$/,
     reason:
-      'The token-signing key is an EC key pair the operator generates; rotating it means publishing the new public key in the JWKS beside the old one until every token signed with the old key expires, which a Secrets Manager rotation function cannot do alone. Rotation is an operator step (README).',
+      'The token-signing key is an EC key pair the operator generates; rotating it means publishing the new public key in the JWKS beside the old one until every token signed with the old key expires, which a Secrets Manager rotation function cannot do alone. Rotation stays an operator step.',
   },
   {
     finding:
