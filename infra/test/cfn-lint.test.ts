@@ -27,7 +27,8 @@ const built = Object.entries(configurations).map(([name, build]) => ({ name, bui
 const matches = cfnLint(built.flatMap((entry) => entry.built.templateFiles));
 
 for (const { name, built: synthesized } of built) {
-  test(`cfn-lint finds no error in any template: ${name}`, async (t) => {
+  // cfn-lint is a slow real tool: on two shared cores under the whole suite it needs more than the default 120 s.
+  test(`cfn-lint finds no error in any template: ${name}`, { timeout: 600_000 }, async (t) => {
     assert.equal(synthesized.templateFiles.length, 5);
     const files = new Set(synthesized.templateFiles);
     const own = (await matches).filter((match) => files.has(match.Filename));
