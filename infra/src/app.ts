@@ -3,7 +3,8 @@
  *   Network → Data → Registry → Services → Pipeline
  * Every stack is environment-agnostic (no account or region, no lookups).
  */
-import type { App } from 'aws-cdk-lib';
+import { type App, Aspects, CfnDeletionPolicy, CfnResource, type IAspect } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import type { Catalogue } from './catalogue.ts';
 import { DataStack } from './data-stack.ts';
 import { NetworkStack } from './network-stack.ts';
@@ -28,7 +29,21 @@ function stackPrefix(prefix: string): string {
     .join('');
 }
 
+/**
+ * Every Retain left in the app (CDK's own defaults too, such as the pipeline's artifact bucket)
+ * becomes RetainExceptOnCreate: a resource made by a stack creation that fails is removed by the
+ * rollback, so nothing is left behind to collide with, or litter, the next attempt.
+ */
+const retryableCreates: IAspect = {
+  visit(node: IConstruct) {
+    if (node instanceof CfnResource && node.cfnOptions.deletionPolicy === CfnDeletionPolicy.RETAIN) {
+      node.cfnOptions.deletionPolicy = CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE;
+    }
+  },
+};
+
 export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
+  Aspects.of(app).add(retryableCreates);
   const settings = readSettings(app.node);
   const name = stackPrefix(settings.prefix);
   const tags = { project: settings.prefix };
@@ -47,7 +62,7 @@ export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
     catalogue,
     settings,
     tags,
-    description: 'Agora: one ECR repository per service image',
+    description: 'Agora: one ECR repository per service image, and the token-signing key secret',
   });
   const services = new ServicesStack(app, `${name}Services`, {
     catalogue,
@@ -55,17 +70,19 @@ export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
     tags,
     vpc: network.vpc,
     taskSubnets: network.taskSubnets,
-    data,
-    repositories: registry.repositories,
     description: 'Agora: ECS cluster, ALB, Fargate services',
   });
+  // By name, not by reference (resource-refs.ts): only the order of the deploys.
+  services.addStackDependency(data);
+  services.addStackDependency(registry);
   const pipeline = new PipelineStack(app, `${name}Pipeline`, {
     catalogue,
     settings,
     tags,
-    repositories: registry.repositories,
-    services: services.services,
+    servicesStackName: services.stackName,
     description: 'Agora: CodePipeline from GitHub to ECS',
   });
+  pipeline.addStackDependency(registry);
+  pipeline.addStackDependency(services);
   return { settings, network, data, registry, services, pipeline };
 }

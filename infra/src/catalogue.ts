@@ -67,4 +67,4 @@ export type {
   TableDefinition,
   TopicDefinition,
 } from '@agora/catalogue';
-export { deadLetterQueueName, physicalName } from '@agora/catalogue';
+export { deadLetterQueueName, deadLetterRetentionDays, physicalName } from '@agora/catalogue';

@@ -1,10 +1,12 @@
 /**
  * Every table, queue (with its dead-letter queue), topic (with its subscriptions) and bucket in
  * the catalogue. Names are `${prefix}-${name}` as in the local bootstrap, so operator commands
- * (`USERS_TABLE=agora-users npm run roles …`) work against AWS too. The bucket's name is left to
- * CloudFormation: bucket names are global.
+ * (`USERS_TABLE=agora-users npm run roles …`) work against AWS too. Bucket names are global, so
+ * the bucket's adds the account and region. Nothing here is exported: the services stack finds
+ * every resource by its name (resource-refs.ts), so a catalogue change never blocks this
+ * stack's update on a value another stack still imports.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,12 +19,14 @@ import {
   type BucketDefinition,
   type Catalogue,
   deadLetterQueueName,
+  deadLetterRetentionDays,
   physicalName,
   type QueueDefinition,
   type TableDefinition,
   type TopicDefinition,
 } from './catalogue.ts';
-import type { Settings } from './settings.ts';
+import { bucketName } from './resource-refs.ts';
+import { retention, type Settings } from './settings.ts';
 
 export interface DataStackProps extends StackProps {
   readonly catalogue: Catalogue;
@@ -31,10 +35,10 @@ export interface DataStackProps extends StackProps {
 
 /** One catalogue resource, built: what a service's grants and environment are made from. */
 export type DataResource =
-  | { readonly kind: 'table'; readonly env: string; readonly table: dynamodb.Table }
-  | { readonly kind: 'queue'; readonly env: string; readonly queue: sqs.Queue }
-  | { readonly kind: 'topic'; readonly env: string; readonly topic: sns.Topic }
-  | { readonly kind: 'bucket'; readonly env: string; readonly bucket: s3.Bucket };
+  | { readonly kind: 'table'; readonly env: string; readonly table: dynamodb.ITable }
+  | { readonly kind: 'queue'; readonly env: string; readonly queue: sqs.IQueue }
+  | { readonly kind: 'topic'; readonly env: string; readonly topic: sns.ITopic }
+  | { readonly kind: 'bucket'; readonly env: string; readonly bucket: s3.IBucket };
 
 const dynamoType = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
 const streamType = {
@@ -49,6 +53,8 @@ function constructId(id: string): string {
 
 export class DataStack extends Stack {
   readonly resources = new Map<string, DataResource>();
+  readonly tables = new Map<string, dynamodb.Table>();
+  readonly queues = new Map<string, sqs.Queue>();
   readonly deadLetterQueues = new Map<string, sqs.Queue>();
   private readonly removalPolicy: RemovalPolicy;
   private readonly settings: Settings;
@@ -57,7 +63,7 @@ export class DataStack extends Stack {
     super(scope, id, props);
     const { catalogue, settings } = props;
     this.settings = settings;
-    this.removalPolicy = settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    this.removalPolicy = retention(settings);
 
     for (const table of catalogue.tables) this.addTable(table);
     for (const queue of catalogue.queues) this.addQueue(queue);
@@ -95,9 +101,13 @@ export class DataStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       stream: definition.stream ? streamType[definition.stream] : undefined,
-      deletionProtection: this.settings.stage === 'prod',
+      timeToLiveAttribute: definition.timeToLiveAttribute,
+      // No deletion protection: a table CloudFormation may not delete makes the rollback of a failed
+      // first create fail, and the next deploy then fails on the leftover name. RetainExceptOnCreate
+      // keeps the table on stack deletion and replacement; point-in-time recovery covers the rest.
       removalPolicy: this.removalPolicy,
     });
+    this.tables.set(definition.id, table);
     for (const index of definition.globalIndexes) {
       table.addGlobalSecondaryIndex({
         indexName: index.name,
@@ -112,7 +122,7 @@ export class DataStack extends Stack {
   private addQueue(definition: QueueDefinition): void {
     const deadLetters = new sqs.Queue(this, `${constructId(definition.id)}DeadLetters`, {
       queueName: physicalName(this.settings.prefix, { name: deadLetterQueueName(definition) }),
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(deadLetterRetentionDays),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       removalPolicy: this.removalPolicy,
@@ -128,6 +138,7 @@ export class DataStack extends Stack {
       removalPolicy: this.removalPolicy,
     });
     this.deadLetterQueues.set(definition.id, deadLetters);
+    this.queues.set(definition.id, queue);
     this.resources.set(definition.id, { kind: 'queue', env: definition.env, queue });
   }
 
@@ -144,6 +155,8 @@ export class DataStack extends Stack {
 
   private addBucket(definition: BucketDefinition): void {
     const bucket = new s3.Bucket(this, constructId(definition.id), {
+      // Named (account and region make it globally unique) so the services stack finds it by name.
+      bucketName: bucketName(this.settings, definition, this),
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -169,12 +182,12 @@ export class DataStack extends Stack {
   }
 
   queue(id: string): sqs.Queue {
-    const found = this.resource(id);
-    if (found.kind !== 'queue') throw new Error(`"${id}" is a ${found.kind}, not a queue`);
-    return found.queue;
+    const found = this.queues.get(id);
+    if (!found) throw new Error(`"${id}" is no queue`);
+    return found;
   }
 
-  topic(id: string): sns.Topic {
+  topic(id: string): sns.ITopic {
     const found = this.resource(id);
     if (found.kind !== 'topic') throw new Error(`"${id}" is a ${found.kind}, not a topic`);
     return found.topic;

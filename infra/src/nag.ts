@@ -65,14 +65,14 @@ export const acknowledgements: readonly Acknowledgement[] = [
       'The plain environment holds only non-secret configuration (resource names, queue URLs, topic ARNs, port, region, JWKS URL); the token-signing key comes from Secrets Manager as an ECS secret.',
   },
   {
-    finding: /^AwsSolutions-IAM5\[Resource::.*Table\w*\/index\/\*\]$/,
+    finding: /^AwsSolutions-IAM5\[Resource::.*:table\/[\w.-]+\/index\/\*\]$/,
     at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
     reason:
       'CDK’s table grant covers the table’s own global secondary indexes (<table ARN>/index/*), which the service queries; it reaches no other table.',
   },
   {
     finding:
-      /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|PutObject|Abort)\*|Resource::.*Bucket\w*\/\*)\]$/,
+      /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|PutObject|Abort)\*|Resource::arn:<AWS::Partition>:s3:::[\w.-]+-<AWS::AccountId>-<AWS::Region>\/\*)\]$/,
     at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
     reason:
       'CDK’s bucket grant for the access the catalogue gives the service: object actions on the objects of that one bucket (<bucket ARN>/*), whose keys are per-upload ids.',
@@ -90,10 +90,23 @@ export const acknowledgements: readonly Acknowledgement[] = [
       'ecr:GetAuthorizationToken has no resource-level permissions (AWS requires "*"); pulls and pushes are limited to the service repositories by separate statements.',
   },
   {
-    finding: /^AwsSolutions-IAM5\[Resource::\*\]$/,
-    at: /^\w+Pipeline\/Pipeline\/Deploy\/Deploy-[\w-]+\/CodePipelineActionRole\/DefaultPolicy\/Resource$/,
+    finding: /^AwsSolutions-IAM5\[Resource::.*:table\/[\w.-]+\/stream\/\*\]$/,
+    at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
     reason:
-      'CDK’s EcsDeployAction policy: ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition have no resource-level permissions, and iam:PassRole is conditioned on ecs-tasks.amazonaws.com.',
+      'The live feed reads the stream of its one table (DescribeStream, GetShardIterator, GetRecords on <table ARN>/stream/*): the stream ARN carries a label DynamoDB picks whenever the stream is (re)created, and a table has one active stream.',
+  },
+  {
+    finding:
+      /^AwsSolutions-IAM5\[Resource::(\*|arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:(task-definition\/[\w-]+:\*|task\/[\w-]+\/\*)|arn:<AWS::Partition>:iam::<AWS::AccountId>:role\/\w+-\*)\]$/,
+    at: /^\w+Pipeline\/Deploy-[\w-]+-Role\/DefaultPolicy\/Resource$/,
+    reason:
+      'The ECS deploy action of one service: every revision of that service’s own task definition family, the tasks of the Agora cluster, the task and execution roles of the services stack (passed to ECS tasks only); ecs:DescribeTaskDefinition has no resource-level permissions and ecs:ListTasks is conditioned on the cluster.',
+  },
+  {
+    finding: /^AwsSolutions-SMG4$/,
+    at: /^\w+Registry\/SigningKey\/Resource$/,
+    reason:
+      'The token-signing key is an EC key pair the operator generates; rotating it means publishing the new public key in the JWKS beside the old one until every token signed with the old key expires, which a Secrets Manager rotation function cannot do alone. Rotation stays an operator step.',
   },
   {
     finding:
@@ -104,7 +117,7 @@ export const acknowledgements: readonly Acknowledgement[] = [
   {
     finding:
       /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*|Resource::<PipelineArtifactsBucket\w+\.Arn>\/\*)\]$/,
-    at: /^\w+Pipeline\/(ImageBuild|RecordImageTag|Pipeline)\/.*Role\/DefaultPolicy\/Resource$/,
+    at: /^\w+Pipeline\/((ImageBuild|RecordImageTag|Pipeline)\/.*|Deploy-[\w-]+-)Role\/DefaultPolicy\/Resource$/,
     reason:
       'CDK’s artifact grants: read/write on objects of this pipeline’s own artifact bucket only, which every stage and action needs to pass artifacts along.',
   },

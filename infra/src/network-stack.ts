@@ -4,24 +4,30 @@
  * context chooses how private subnets reach the other AWS APIs: NAT gateways (internet egress,
  * about $33/month each) or interface endpoints (no internet at all, about $7.50/month per endpoint per AZ).
  */
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { Settings } from './settings.ts';
+import { retention, type Settings } from './settings.ts';
 
 export interface NetworkStackProps extends StackProps {
   readonly settings: Settings;
 }
 
-/** The interface endpoints a Fargate task needs when there is no NAT. */
-const interfaceEndpoints = {
+/**
+ * The interface endpoints a Fargate task needs when there is no NAT: ECR, logs and Secrets Manager
+ * for ECS itself, then every AWS API the services call that has no gateway endpoint. DynamoDB
+ * Streams is an API of its own (streams.dynamodb.<region>) with no gateway endpoint: the live
+ * feed reads it. (The worker's task protection goes to the ECS agent inside the task, not to AWS.)
+ */
+export const interfaceEndpoints = {
   EcrApi: ec2.InterfaceVpcEndpointAwsService.ECR,
   EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
   Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
   Sns: ec2.InterfaceVpcEndpointAwsService.SNS,
+  DynamoDbStreams: ec2.InterfaceVpcEndpointAwsService.DYNAMODB_STREAMS,
 };
 
 const vpcCidr = '10.40.0.0/16';
@@ -55,7 +61,7 @@ export class NetworkStack extends Stack {
 
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: retention(settings),
     });
     this.vpc.addFlowLog('FlowLog', {
       destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),

@@ -7,13 +7,12 @@
  * deploy time, so `cdk deploy` never rolls a service back to an older or placeholder image.
  * A failed execution notifies an SNS topic.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as actions from 'aws-cdk-lib/aws-codepipeline-actions';
 import * as codestarconnections from 'aws-cdk-lib/aws-codestarconnections';
-import type * as ecr from 'aws-cdk-lib/aws-ecr';
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,13 +21,14 @@ import type { Construct } from 'constructs';
 import { codeBuildNodeImage } from './base-image.ts';
 import { buildspecPath, imageDefinitionsFile } from './buildspec.ts';
 import { type Catalogue, deployedServices } from './catalogue.ts';
-import { imageTagParameterName, type Settings } from './settings.ts';
+import { importRepositories } from './resource-refs.ts';
+import { ecsServiceName, imageTagParameterName, retention, type Settings } from './settings.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly catalogue: Catalogue;
   readonly settings: Settings;
-  readonly repositories: ReadonlyMap<string, ecr.IRepository>;
-  readonly services: ReadonlyMap<string, ecs.IBaseService>;
+  /** the stack whose ECS services, task definitions and task roles the deploy actions may touch */
+  readonly servicesStackName: string;
 }
 
 export class PipelineStack extends Stack {
@@ -37,8 +37,15 @@ export class PipelineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     super(scope, id, props);
-    const { catalogue, settings, repositories, services } = props;
-    const removalPolicy = settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { catalogue, settings } = props;
+    const removalPolicy = retention(settings);
+    // Repositories and ECS services by name (resource-refs.ts): no export blocks their stacks' updates.
+    const repositories = importRepositories(this, catalogue, settings);
+    const cluster = ecs.Cluster.fromClusterArn(
+      this,
+      'Cluster',
+      this.formatArn({ service: 'ecs', resource: 'cluster', resourceName: settings.prefix }),
+    );
 
     const connectionArn =
       settings.github.connectionArn ??
@@ -112,15 +119,23 @@ export class PipelineStack extends Stack {
     );
 
     const deployed = deployedServices(catalogue);
+    const deployRoles: iam.Role[] = [];
     const deployActions = deployed.map((service) => {
-      const ecsService = services.get(service.name);
-      if (!ecsService) throw new Error(`no ECS service for ${service.name}`);
+      const serviceName = ecsServiceName(settings, service);
+      const role = this.deployRole(service.name, settings, serviceName, props.servicesStackName);
+      deployRoles.push(role);
       return new actions.EcsDeployAction({
         actionName: `Deploy-${service.name}`,
-        service: ecsService,
+        service: ecs.FargateService.fromFargateServiceAttributes(this, `${service.name}-service`, {
+          cluster,
+          serviceName,
+        }),
         imageFile: images.atPath(imageDefinitionsFile(service)),
         deploymentTimeout: Duration.minutes(30),
         runOrder: 1,
+        // CDK's own policy for this action allows ecs:UpdateService/RegisterTaskDefinition and
+        // iam:PassRole on "*"; the role's policy is written here instead, and CDK may not add to it.
+        role: role.withoutPolicyUpdates(),
       });
     });
 
@@ -159,6 +174,8 @@ export class PipelineStack extends Stack {
       ],
     });
 
+    for (const role of deployRoles) this.pipeline.artifactBucket.grantRead(role);
+
     const key = new kms.Key(this, 'NotificationsKey', {
       description: 'Encrypts the pipeline notifications topic',
       enableKeyRotation: true,
@@ -187,5 +204,61 @@ export class PipelineStack extends Stack {
       value: connectionArn,
       description: 'Complete this connection once in the console (Developer Tools → Settings → Connections)',
     });
+  }
+
+  /**
+   * The role of one ECS deploy action: what CodePipeline's ECS action calls, on that one service,
+   * its own task definition family and the roles of the services stack's tasks.
+   */
+  private deployRole(name: string, settings: Settings, serviceName: string, servicesStackName: string): iam.Role {
+    const role = new iam.Role(this, `Deploy-${name}-Role`, {
+      assumedBy: new iam.AccountRootPrincipal(),
+      description: `CodePipeline's ECS deploy action for ${serviceName}`,
+    });
+    const clusterArn = this.formatArn({ service: 'ecs', resource: 'cluster', resourceName: settings.prefix });
+    const serviceArn = this.formatArn({
+      service: 'ecs',
+      resource: 'service',
+      resourceName: `${settings.prefix}/${serviceName}`,
+    });
+    const taskDefinitions = this.formatArn({
+      service: 'ecs',
+      resource: 'task-definition',
+      resourceName: `${serviceName}:*`,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['ecs:UpdateService', 'ecs:DescribeServices'], resources: [serviceArn] }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:RegisterTaskDefinition', 'ecs:TagResource'],
+        resources: [taskDefinitions, serviceArn],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:DescribeTasks'],
+        resources: [this.formatArn({ service: 'ecs', resource: 'task', resourceName: `${settings.prefix}/*` })],
+      }),
+    );
+    // No resource-level permissions for these two (the ECS service authorization reference).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecs:ListTasks'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'ecs:cluster': clusterArn } },
+      }),
+    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [
+          this.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${servicesStackName}-*` }),
+        ],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      }),
+    );
+    return role;
   }
 }

@@ -10,7 +10,7 @@
  */
 
 import { targetGroupSettings } from '@agora/catalogue';
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -22,9 +22,17 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type Catalogue, deployedServices, jwksPath, type ServiceDefinition, tokenIssuer } from './catalogue.ts';
-import type { DataStack } from './data-stack.ts';
+import type { DataResource } from './data-stack.ts';
 import { environmentValue, grantUse } from './grants.ts';
-import { imageTagParameterName, type Settings } from './settings.ts';
+import { importRepositories, importResources } from './resource-refs.ts';
+import {
+  ecsServiceName,
+  imageTagParameterName,
+  retention,
+  type Settings,
+  signingKeyArnParameterName,
+} from './settings.ts';
+import { addWebAcl } from './web-acl.ts';
 import { addWorkerScaling } from './worker-scaling.ts';
 
 export interface ServicesStackProps extends StackProps {
@@ -32,8 +40,6 @@ export interface ServicesStackProps extends StackProps {
   readonly settings: Settings;
   readonly vpc: ec2.IVpc;
   readonly taskSubnets: ec2.SubnetSelection;
-  readonly data: DataStack;
-  readonly repositories: ReadonlyMap<string, ecr.IRepository>;
 }
 
 /** How long ECS waits after SIGTERM before SIGKILL (Fargate allows at most 120 s). */
@@ -54,11 +60,16 @@ export class ServicesStack extends Stack {
   private readonly signingKey: secretsmanager.ISecret;
   private readonly issuer?: ServiceDefinition;
   private readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
+  /** the data stack's resources and the registry's repositories, found by name (no exports) */
+  private readonly resources: ReadonlyMap<string, DataResource>;
+  private readonly repositories: ReadonlyMap<string, ecr.IRepository>;
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
     this.props = props;
     const { settings, vpc, catalogue } = props;
+    this.resources = importResources(this, catalogue, settings);
+    this.repositories = importRepositories(this, catalogue, settings);
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc,
@@ -78,6 +89,7 @@ export class ServicesStack extends Stack {
       securityGroup: this.loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
     });
+    addWebAcl(this, settings.prefix, this.loadBalancer.loadBalancerArn);
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'application/problem+json',
       messageBody: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route' }),
@@ -93,6 +105,15 @@ export class ServicesStack extends Stack {
       this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
       this.jwksUrl = `https://${settings.domainName}${jwksPath}`;
     } else {
+      const cleartext =
+        'No certificateArn: the load balancer serves plain HTTP, so passwords and bearer tokens cross the internet in cleartext. ' +
+        'Deploy with -c certificateArn=arn:aws:acm:… -c domainName=… (README, "Deploy to AWS").';
+      if (settings.allowHttp) Annotations.of(this).addWarningV2('agora:plain-http', cleartext);
+      else {
+        Annotations.of(this).addError(
+          `${cleartext} To deploy over HTTP anyway (a throwaway test), pass -c allowHttp=true.`,
+        );
+      }
       this.listener = this.loadBalancer.addListener('Http', {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
@@ -109,7 +130,13 @@ export class ServicesStack extends Stack {
     }
 
     this.imageTag = ssm.StringParameter.valueForStringParameter(this, imageTagParameterName(settings));
-    this.signingKey = secretsmanager.Secret.fromSecretNameV2(this, 'SigningKey', `${settings.prefix}/jwt-private-key`);
+    // The complete ARN (with Secrets Manager's suffix), read at deploy time from the parameter the
+    // registry stack writes: a partial ARN in ValueFrom keeps the task from starting.
+    this.signingKey = secretsmanager.Secret.fromSecretCompleteArn(
+      this,
+      'SigningKey',
+      ssm.StringParameter.valueForStringParameter(this, signingKeyArnParameterName(settings)),
+    );
 
     for (const route of catalogue.routes) {
       const target = catalogue.services.find((service) => service.name === route.service);
@@ -137,8 +164,8 @@ export class ServicesStack extends Stack {
   }
 
   private taskDefinition(service: ServiceDefinition, stopTimeout: Duration, healthCheck?: ecs.HealthCheck) {
-    const { settings, data, repositories } = this.props;
-    const repository = repositories.get(service.name);
+    const { settings } = this.props;
+    const repository = this.repositories.get(service.name);
     if (!repository) throw new Error(`no image repository for ${service.name}`);
     const taskDefinition = new ecs.FargateTaskDefinition(this, `${service.name}-task`, {
       family: `${settings.prefix}-${service.name}`,
@@ -157,7 +184,7 @@ export class ServicesStack extends Stack {
       ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
     };
     for (const use of service.uses) {
-      const resource = data.resource(use.resource);
+      const resource = this.resource(use.resource);
       grantUse(resource, use.access, taskDefinition.taskRole, service.name);
       environment[resource.env] = environmentValue(resource);
     }
@@ -171,7 +198,7 @@ export class ServicesStack extends Stack {
     const logGroup = new logs.LogGroup(this, `${service.name}-logs`, {
       logGroupName: `/${settings.prefix}/${service.name}`,
       retention: logs.RetentionDays.ONE_MONTH,
-      removalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: retention(settings),
     });
     const container = taskDefinition.addContainer(service.name, {
       containerName: service.name,
@@ -197,6 +224,8 @@ export class ServicesStack extends Stack {
       allowAllOutbound: true,
     });
     return {
+      // Named, so the pipeline stack finds it by name rather than through an export.
+      serviceName: ecsServiceName(this.props.settings, service),
       cluster: this.cluster,
       taskDefinition,
       vpcSubnets: this.props.taskSubnets,
@@ -282,7 +311,7 @@ export class ServicesStack extends Stack {
   }
 
   private addWorkerService(service: ServiceDefinition): void {
-    const { settings, data } = this.props;
+    const { settings } = this.props;
     // No load balancer checks a worker: the container checks its own readiness endpoint.
     const probe = `fetch('http://127.0.0.1:${service.containerPort}${readinessPath}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
     const { taskDefinition } = this.taskDefinition(service, stopTimeouts.worker, {
@@ -302,9 +331,21 @@ export class ServicesStack extends Stack {
       }),
     );
     const fargate = new ecs.FargateService(this, `${service.name}-service`, this.serviceProps(service, taskDefinition));
-    const consumed = service.uses.filter((use) => use.access === 'consume').map((use) => data.queue(use.resource));
+    const consumed = service.uses
+      .filter((use) => use.access === 'consume')
+      .map((use) => {
+        const resource = this.resource(use.resource);
+        if (resource.kind !== 'queue') throw new Error(`${service.name} consumes "${use.resource}", which is no queue`);
+        return resource.queue;
+      });
     if (consumed.length === 0) throw new Error(`worker ${service.name} consumes no queue: nothing to scale on`);
     addWorkerScaling(fargate, consumed, { minTasks: settings.workerMinTasks, maxTasks: settings.workerMaxTasks });
     this.services.set(service.name, fargate);
+  }
+
+  private resource(id: string): DataResource {
+    const found = this.resources.get(id);
+    if (!found) throw new Error(`The catalogue names "${id}", which is no table, queue, topic or bucket`);
+    return found;
   }
 }

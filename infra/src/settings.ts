@@ -3,6 +3,7 @@
  * `-c key=value`). Nothing here looks anything up in an AWS account: the stacks stay
  * environment-agnostic, so synth works offline.
  */
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 
 export type Stage = 'dev' | 'prod';
@@ -20,6 +21,11 @@ export interface Settings {
   readonly certificateArn?: string;
   /** the name the certificate covers (needed with a certificate: verifiers fetch the JWKS through it) */
   readonly domainName?: string;
+  /**
+   * Without a certificate the synth fails (passwords and tokens would cross the internet in
+   * cleartext) unless this is set (`-c allowHttp=true`), and even then it warns.
+   */
+  readonly allowHttp: boolean;
   readonly apiMinTasks: number;
   readonly apiMaxTasks: number;
   readonly workerMinTasks: number;
@@ -40,6 +46,7 @@ export const defaultSettings: Settings = {
   stage: 'prod',
   egress: 'nat',
   natGateways: 1,
+  allowHttp: false,
   apiMinTasks: 1,
   apiMaxTasks: 4,
   workerMinTasks: 0,
@@ -87,6 +94,7 @@ export function readSettings(node: Node): Settings {
     natGateways: integer(node, 'natGateways', d.natGateways, 1),
     certificateArn: text(node, 'certificateArn'),
     domainName: text(node, 'domainName'),
+    allowHttp: oneOf(node, 'allowHttp', ['true', 'false'], String(d.allowHttp)) === 'true',
     apiMinTasks: integer(node, 'apiMinTasks', d.apiMinTasks, 1),
     apiMaxTasks: integer(node, 'apiMaxTasks', d.apiMaxTasks, 1),
     workerMinTasks: integer(node, 'workerMinTasks', d.workerMinTasks, 0),
@@ -108,9 +116,34 @@ export function readSettings(node: Node): Settings {
   return settings;
 }
 
+/**
+ * What stack deletion (and a replacement) does to data, logs, images and keys: dev destroys them;
+ * prod keeps them, except when the resource was made by a stack creation that failed and rolls
+ * back (CloudFormation's RetainExceptOnCreate), so a failed first deploy leaves no named
+ * leftovers behind and the next deploy can create them again.
+ */
+export function retention(settings: Settings): RemovalPolicy {
+  return settings.stage === 'prod' ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
+}
+
+/** The Secrets Manager secret that holds the token-signing key (the registry stack owns it). */
+export function signingKeySecretName(settings: Settings): string {
+  return `${settings.prefix}/jwt-private-key`;
+}
+
+/** The SSM parameter that carries the signing key secret's complete ARN to the services stack. */
+export function signingKeyArnParameterName(settings: Settings): string {
+  return `/${settings.prefix}/jwt-private-key-arn`;
+}
+
 /** The SSM parameter that holds the image tag every service runs: written only by the pipeline. */
 export function imageTagParameterName(settings: Settings): string {
   return `/${settings.prefix}/image-tag`;
+}
+
+/** The ECS service of a catalogue service (the pipeline deploys to it by this name). */
+export function ecsServiceName(settings: Settings, service: { readonly name: string }): string {
+  return `${settings.prefix}-${service.name}`;
 }
 
 /** The ECR repository of a service's image. */

@@ -1,15 +1,24 @@
 /**
- * Workers scale on their queues' backlog: visible messages plus those in flight (a message being
- * worked on still needs its worker). Out fast: one minute with any backlog adds a task, so a
- * single file starts a worker even from zero (the ecs-patterns default only acts at 100 messages).
- * In slowly: ten idle minutes remove one task at a time, five minutes apart; a worker busy with a
- * file holds ECS scale-in protection, so scale-in never cuts a file short.
+ * Workers scale to their work: one task per file waiting or in progress, up to the maximum.
+ *
+ * The backlog is the queues' visible plus in-flight messages (a worker takes one message at a
+ * time and keeps it in flight while it works on the file). Two step-scaling policies set the
+ * task count outright (ExactCapacity), so an alarm that stays in ALARM, whose action CloudWatch
+ * repeats every minute, asks for the same count again instead of adding a task each time:
+ *   - "work": backlog ≥ 1 → exactly min(backlog, max) tasks. One message starts a task from 0;
+ *     N files give N tasks; one long file keeps one; a shrinking backlog lets idle tasks go (a
+ *     task busy with a file holds ECS scale-in protection, so a file is never cut short).
+ *   - "idle": backlog 0 for ten minutes → the minimum. SQS publishes no metrics for a queue
+ *     that has been inactive for hours, so missing data counts as idle here (and as no work for
+ *     the "work" alarm).
  */
 import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
 
 export interface WorkerScalingOptions {
   /**
@@ -20,16 +29,10 @@ export interface WorkerScalingOptions {
   readonly maxTasks: number;
 }
 
-/** Backlog → change in task count. The first step starts at one message. */
-export const scaleOutSteps: autoscaling.ScalingInterval[] = [
-  { lower: 1, change: +1 },
-  { lower: 50, change: +2 },
-  { lower: 200, change: +4 },
-];
-export const scaleInSteps: autoscaling.ScalingInterval[] = [
-  { upper: 0, change: -1 },
-  { lower: 1, change: 0 },
-];
+/** Minutes of an empty backlog before the workers go back to their minimum. */
+export const idleMinutes = 10;
+/** Application Auto Scaling allows at most 20 step adjustments in one policy. */
+const maxSteps = 20;
 
 export function backlogMetric(queues: readonly sqs.IQueue[]): cloudwatch.MathExpression {
   const usingMetrics: Record<string, cloudwatch.IMetric> = {};
@@ -49,28 +52,57 @@ export function backlogMetric(queues: readonly sqs.IQueue[]): cloudwatch.MathExp
   });
 }
 
+/** backlog → exact task count: [k-1, k) above the threshold of 1 gives k tasks, the last step the maximum. */
+export function workSteps(maxTasks: number): autoscaling.AdjustmentTier[] {
+  const steps: autoscaling.AdjustmentTier[] = [];
+  const last = Math.min(maxTasks, maxSteps);
+  for (let tasks = 1; tasks < last; tasks++) {
+    steps.push({ lowerBound: tasks - 1, upperBound: tasks, adjustment: tasks });
+  }
+  steps.push({ lowerBound: last - 1, adjustment: maxTasks });
+  return steps;
+}
+
 export function addWorkerScaling(
   service: ecs.FargateService,
   queues: readonly sqs.IQueue[],
   options: WorkerScalingOptions,
 ): void {
   const scaling = service.autoScaleTaskCount({ minCapacity: options.minTasks, maxCapacity: options.maxTasks });
+  const scope = new Construct(service, 'BacklogScaling');
   const metric = backlogMetric(queues);
-  scaling.scaleOnMetric('backlog-out', {
-    metric,
-    scalingSteps: scaleOutSteps,
-    adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-    evaluationPeriods: 1,
+
+  const work = new autoscaling.StepScalingAction(scope, 'WorkPolicy', {
+    scalingTarget: scaling,
+    adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
+    metricAggregationType: autoscaling.MetricAggregationType.MAXIMUM,
     cooldown: Duration.seconds(60),
-    metricAggregationType: autoscaling.MetricAggregationType.MAXIMUM,
   });
-  scaling.scaleOnMetric('backlog-in', {
+  for (const step of workSteps(options.maxTasks)) work.addAdjustment(step);
+  new cloudwatch.Alarm(scope, 'WorkAlarm', {
+    alarmDescription: 'Files waiting or in progress: one worker task per file, up to the maximum',
     metric,
-    scalingSteps: scaleInSteps,
-    adjustmentType: autoscaling.AdjustmentType.CHANGE_IN_CAPACITY,
-    evaluationPeriods: 10,
-    datapointsToAlarm: 10,
-    cooldown: Duration.seconds(300),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  }).addAlarmAction(new actions.ApplicationScalingAction(work));
+
+  const idle = new autoscaling.StepScalingAction(scope, 'IdlePolicy', {
+    scalingTarget: scaling,
+    adjustmentType: autoscaling.AdjustmentType.EXACT_CAPACITY,
     metricAggregationType: autoscaling.MetricAggregationType.MAXIMUM,
+    cooldown: Duration.seconds(300),
   });
+  idle.addAdjustment({ upperBound: 0, adjustment: options.minTasks });
+  new cloudwatch.Alarm(scope, 'IdleAlarm', {
+    alarmDescription: `No file waiting or in progress for ${idleMinutes} minutes: back to the minimum`,
+    metric,
+    threshold: 0,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: idleMinutes,
+    datapointsToAlarm: idleMinutes,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  }).addAlarmAction(new actions.ApplicationScalingAction(idle));
 }

@@ -7,7 +7,15 @@ import { describe, test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { type Catalogue, deployedServices, platformCatalogue } from '../src/catalogue.ts';
-import { catalogueWithWorker, referencedNames, resourcesOfType, type Synthesized, synthesize } from './helpers.ts';
+import { interfaceEndpoints } from '../src/network-stack.ts';
+import {
+  arnText,
+  catalogueWithWorker,
+  referencedNames,
+  resourcesOfType,
+  type Synthesized,
+  synthesize,
+} from './helpers.ts';
 
 const logicalId = (built: Synthesized, construct: IConstruct) => {
   const stack = built.stacks.data;
@@ -69,7 +77,7 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
     test('every table has its keys, indexes, point-in-time recovery and encryption; prod retains it', () => {
       for (const table of catalogue.tables) {
         data.hasResource('AWS::DynamoDB::Table', {
-          DeletionPolicy: 'Retain',
+          DeletionPolicy: 'RetainExceptOnCreate',
           Properties: Match.objectLike({
             TableName: `agora-${table.name}`,
             KeySchema: [
@@ -77,6 +85,9 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
               ...(table.sortKey ? [{ AttributeName: table.sortKey.name, KeyType: 'RANGE' }] : []),
             ],
             PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            TimeToLiveSpecification: table.timeToLiveAttribute
+              ? { AttributeName: table.timeToLiveAttribute, Enabled: true }
+              : Match.absent(),
             SSESpecification: { SSEEnabled: true },
             ...(table.globalIndexes.length > 0
               ? {
@@ -182,19 +193,22 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
       assert.equal(metrics.filter((metric) => metric === 'ALBRequestCountPerTarget').length, apis.length);
     });
 
-    test('each task role touches only the resources its service uses', () => {
+    test('each task role touches only the resources its service uses, found by name', () => {
       const dataStack = built.stacks.data;
+      const dataResources = data.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+      /** a resource's physical name as the services stack spells it in an ARN */
+      const physical = (id: string): string => {
+        const resource = dataStack.resource(id);
+        const construct = { table: 'table', queue: 'queue', topic: 'topic', bucket: 'bucket' }[resource.kind];
+        const logical = dataStack.getLogicalId(
+          (resource as unknown as Record<string, IConstruct>)[construct]?.node.defaultChild as never,
+        );
+        const properties = dataResources[logical]?.Properties ?? {};
+        const name = properties.TableName ?? properties.QueueName ?? properties.TopicName ?? properties.BucketName;
+        return arnText(name);
+      };
       for (const service of deployedServices(catalogue)) {
-        const allowed = new Set<string>();
-        for (const use of service.uses) {
-          const resource = dataStack.resource(use.resource);
-          const construct = { table: 'table', queue: 'queue', topic: 'topic', bucket: 'bucket' }[resource.kind];
-          allowed.add(
-            dataStack.getLogicalId(
-              (resource as unknown as Record<string, IConstruct>)[construct]?.node.defaultChild as never,
-            ),
-          );
-        }
+        const allowed = [...new Set(service.uses.map((use) => physical(use.resource)))];
         const taskRole = built.stacks.services.node.findChild(`${service.name}-task`).node.findChild('TaskRole');
         const policyId = built.stacks.services.getLogicalId(
           taskRole.node.findChild('DefaultPolicy').node.defaultChild as never,
@@ -204,7 +218,7 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
           Action: string | string[];
           Resource: unknown;
         }[];
-        const clusterId = built.stacks.services.getLogicalId(built.stacks.services.cluster.node.defaultChild as never);
+        const reached = new Set<string>();
         for (const statement of statements) {
           const actions = [statement.Action].flat();
           assert.ok(
@@ -212,16 +226,20 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
             `${service.name}: no wildcard action`,
           );
           assert.notEqual(statement.Resource, '*', `${service.name}: no wildcard resource`);
-          for (const name of referencedNames(statement.Resource)) {
-            const ownResource = [...allowed].some((id) => name.includes(id));
-            const ownCluster = name === clusterId && actions.every((action) => action.endsWith('TaskProtection'));
-            const pseudo = name.startsWith('AWS::');
-            assert.ok(ownResource || ownCluster || pseudo, `${service.name} may not reach ${name}`);
+          for (const resource of [statement.Resource].flat().map(arnText)) {
+            const own = allowed.find((name) =>
+              new RegExp(`[:/]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(/index/\\*|/stream/\\*|/\\*)?$`).test(
+                resource,
+              ),
+            );
+            const ownTasks =
+              /:task\/<Ref [A-Za-z0-9]+>\/\*$/.test(resource) &&
+              actions.every((action) => action.endsWith('TaskProtection'));
+            assert.ok(own || ownTasks, `${service.name} may not reach ${resource}`);
+            if (own) reached.add(own);
           }
         }
-        // …and it reaches every resource it uses.
-        const reached = referencedNames(statements.map((statement) => statement.Resource)).join(' ');
-        for (const id of allowed) assert.ok(reached.includes(id), `${service.name} reaches ${id}`);
+        assert.deepEqual([...reached].sort(), [...allowed].sort(), `${service.name} reaches every resource it uses`);
       }
     });
 
@@ -317,7 +335,11 @@ describe('context choices', () => {
   test('egress=endpoints: no NAT, interface endpoints, isolated task subnets; nat: NAT gateways', () => {
     const endpoints = synthesize({ context: { egress: 'endpoints' } }).templates.network;
     endpoints.resourceCountIs('AWS::EC2::NatGateway', 0);
-    endpoints.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface' }, 6);
+    endpoints.resourcePropertiesCountIs(
+      'AWS::EC2::VPCEndpoint',
+      { VpcEndpointType: 'Interface' },
+      Object.keys(interfaceEndpoints).length,
+    );
     endpoints.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 2);
     // Verifiers reach the token issuer's JWKS by private DNS: the public ALB is out of reach.
     const withVerifier = synthesize({ catalogue: catalogueWithWorker(), context: { egress: 'endpoints' } });
@@ -364,7 +386,7 @@ describe('context choices', () => {
     });
   });
 
-  test('stage=dev destroys data on stack deletion; the default (prod) retains it', () => {
+  test('stage=dev destroys data on stack deletion; the default (prod) retains it except on a failed create', () => {
     const dev = synthesize({ context: { stage: 'dev' } }).templates.data;
     assert.equal(Object.keys(dev.findResources('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' })).length, 0);
     assert.equal(

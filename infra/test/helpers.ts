@@ -123,3 +123,17 @@ export function resourcesOfType(
 ): [string, { Properties: Record<string, CfnValue> }][] {
   return Object.entries(template.findResources(type)) as [string, { Properties: Record<string, CfnValue> }][];
 }
+
+/** A CloudFormation string value as text: `Fn::Join` joined, `Ref`s and `Fn::GetAtt`s as `<Ref X>`/`<X.Attr>`. */
+export function arnText(value: CfnValue): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const object = value as Record<string, CfnValue>;
+    if (typeof object.Ref === 'string')
+      return object.Ref.startsWith('AWS::') ? `<${object.Ref}>` : `<Ref ${object.Ref}>`;
+    if (Array.isArray(object['Fn::GetAtt'])) return `<${object['Fn::GetAtt'].join('.')}>`;
+    const join = object['Fn::Join'];
+    if (Array.isArray(join)) return (join[1] as CfnValue[]).map(arnText).join(String(join[0]));
+  }
+  return JSON.stringify(value);
+}

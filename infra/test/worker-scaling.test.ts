@@ -1,35 +1,29 @@
 /**
- * The worker scales on its queue's backlog, read off the template: from its minimum (0 by
- * default) a single visible message must start a task; an idle queue must bring it back down,
- * more slowly than it went up.
+ * The worker scales to its work, read off the template and run through a simulation of
+ * CloudWatch and Application Auto Scaling (scaling-simulation.ts): one task per file waiting or
+ * in progress (up to the maximum), one long file keeps one task, a single message starts a task
+ * from 0, and an idle queue returns to the minimum. The tables print as test diagnostics.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { deployedServices } from '../src/catalogue.ts';
 import { catalogueWithWorker, referencedNames, synthesize } from './helpers.ts';
+import {
+  type AlarmTemplate,
+  type Minute,
+  type PolicyTemplate,
+  simulate,
+  table,
+  type Workload,
+} from './scaling-simulation.ts';
 
-interface Step {
-  MetricIntervalLowerBound?: number;
-  MetricIntervalUpperBound?: number;
-  ScalingAdjustment: number;
-}
-interface Policy {
-  StepScalingPolicyConfiguration: { Cooldown: number; StepAdjustments: Step[] };
-  ScalingTargetId: unknown;
-}
 interface MetricQuery {
   Id: string;
   Expression?: string;
   ReturnData?: boolean;
   MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: { Name: string; Value: unknown }[] } };
 }
-interface Alarm {
-  AlarmActions: unknown[];
-  ComparisonOperator: string;
-  Threshold: number;
-  EvaluationPeriods: number;
-  Metrics: MetricQuery[];
-}
+type Alarm = Omit<AlarmTemplate, 'Metrics'> & { Metrics: MetricQuery[] };
 
 const catalogue = catalogueWithWorker();
 const built = synthesize({ catalogue });
@@ -72,42 +66,27 @@ function policies(targetId: string) {
           referencedNames(resource.Properties.AlarmActions).includes(policyId),
       );
       assert.ok(alarm, `${policyId} has an alarm`);
-      return { policy: policy.Properties as unknown as Policy, alarm: alarm.Properties as unknown as Alarm };
+      return {
+        name: policyId,
+        policy: policy.Properties as unknown as PolicyTemplate,
+        alarm: alarm.Properties as unknown as Alarm,
+      };
     });
-}
-
-/** The capacity after the metric holds `value` long enough for every alarm to evaluate. */
-function capacityAfter(targetId: string, from: number, value: number, bounds: { min: number; max: number }): number {
-  let capacity = from;
-  for (const { policy, alarm } of policies(targetId)) {
-    const breaching =
-      alarm.ComparisonOperator === 'GreaterThanOrEqualToThreshold'
-        ? value >= alarm.Threshold
-        : alarm.ComparisonOperator === 'LessThanOrEqualToThreshold'
-          ? value <= alarm.Threshold
-          : assert.fail(`unexpected operator ${alarm.ComparisonOperator}`);
-    if (!breaching) continue;
-    // Application Auto Scaling's bounds: above the threshold the lower bound is inclusive and the
-    // upper exclusive; below it, the other way round.
-    const offset = value - alarm.Threshold;
-    const above = alarm.ComparisonOperator.startsWith('GreaterThan');
-    const step = policy.StepScalingPolicyConfiguration.StepAdjustments.find((candidate) => {
-      const lower = candidate.MetricIntervalLowerBound ?? Number.NEGATIVE_INFINITY;
-      const upper = candidate.MetricIntervalUpperBound ?? Number.POSITIVE_INFINITY;
-      return above ? lower <= offset && offset < upper : lower < offset && offset <= upper;
-    });
-    if (step) capacity += step.ScalingAdjustment;
-  }
-  return Math.min(bounds.max, Math.max(bounds.min, capacity));
 }
 
 describe('worker scaling', () => {
   test('the fixture has a worker', () => assert.ok(workers.length > 0));
 
   for (const worker of workers) {
-    const queues = worker.uses
+    // The data stack's queues, by the name the services stack's alarms watch (no export between them).
+    const queueNames = worker.uses
       .filter((use) => use.access === 'consume')
-      .map((use) => built.stacks.data.queue(use.resource));
+      .map((use) => {
+        const queue = built.stacks.data.queue(use.resource);
+        const resource =
+          built.templates.data.toJSON().Resources[built.stacks.data.getLogicalId(queue.node.defaultChild as never)];
+        return resource.Properties.QueueName as string;
+      });
 
     test(`${worker.name}: the alarms watch the visible (and in-flight) messages of the queue it consumes`, () => {
       const target = scalableTarget(worker.name);
@@ -115,16 +94,15 @@ describe('worker scaling', () => {
         const visible = alarm.Metrics.filter(
           (query) => query.MetricStat?.Metric.MetricName === 'ApproximateNumberOfMessagesVisible',
         );
-        assert.equal(visible.length, queues.length);
-        for (const queue of queues) {
-          const queueId = built.stacks.data.getLogicalId(queue.node.defaultChild as never);
+        assert.equal(visible.length, queueNames.length);
+        for (const queueName of queueNames) {
           assert.ok(
             visible.some((query) =>
-              referencedNames(query.MetricStat?.Metric.Dimensions.map((dimension) => dimension.Value)).some((name) =>
-                name.includes(queueId),
+              query.MetricStat?.Metric.Dimensions.some(
+                (dimension) => dimension.Name === 'QueueName' && dimension.Value === queueName,
               ),
             ),
-            `the alarm watches ${queueId}`,
+            `the alarm watches ${queueName}`,
           );
         }
         const returned = alarm.Metrics.filter((query) => query.ReturnData !== false);
@@ -135,25 +113,75 @@ describe('worker scaling', () => {
       }
     });
 
-    test(`${worker.name}: one visible message takes it from its minimum to at least one task`, () => {
-      const target = scalableTarget(worker.name);
-      assert.equal(target.min, 0, 'the default minimum is zero tasks');
-      assert.equal(capacityAfter(target.id, target.min, 0, target), 0, 'an empty queue starts nothing');
-      assert.ok(capacityAfter(target.id, target.min, 1, target) >= 1, 'one message starts a worker');
-      assert.ok(capacityAfter(target.id, 1, 500, target) > 2, 'a large backlog adds several at once');
+    const target = scalableTarget(worker.name);
+    const scaling = { min: target.min, max: target.max, policies: policies(target.id) };
+    const names = scaling.policies.map(({ name }) => (/Idle/.test(name) ? 'idle' : /Work/.test(name) ? 'work' : name));
+    const run = (workload: Workload, t: { diagnostic: (message: string) => void }) => {
+      const minutes = simulate(scaling, workload);
+      const printed = table(workload, minutes, names);
+      t.diagnostic(printed);
+      if (process.env.AGORA_PRINT_SCALING) console.log(printed);
+      return minutes;
+    };
+    const peak = (minutes: readonly Minute[]) => Math.max(...minutes.map((minute) => minute.desired));
+    const firstMinute = (minutes: readonly Minute[], check: (minute: Minute) => boolean) => minutes.find(check)?.minute;
+
+    test(`${worker.name}: the default minimum is 0 tasks and the maximum more than 1`, () => {
+      assert.equal(target.min, 0);
+      assert.ok(target.max > 1);
     });
 
-    test(`${worker.name}: it scales in one task at a time after a sustained idle period, more slowly than out`, () => {
-      const target = scalableTarget(worker.name);
-      assert.equal(capacityAfter(target.id, 3, 0, target), 2);
-      assert.equal(capacityAfter(target.id, 3, 5, target), 4, 'with work waiting it only grows');
-      const scaleIn = policies(target.id).find(({ alarm }) => alarm.ComparisonOperator.startsWith('LessThan'));
-      const scaleOut = policies(target.id).find(({ alarm }) => alarm.ComparisonOperator.startsWith('GreaterThan'));
-      assert.ok(scaleIn && scaleOut);
-      assert.ok(scaleIn.alarm.EvaluationPeriods > scaleOut.alarm.EvaluationPeriods);
+    test(`${worker.name}: one 1M-row file (assumed 40 min of work) starts one task from 0 and keeps exactly one`, (t) => {
+      const minutes = run(
+        {
+          name: 'one 1M-row file (assumed 40 min of work), from 0 tasks',
+          minutes: 75,
+          files: [{ at: 30, seconds: 40 * 60 }],
+        },
+        t,
+      );
+      assert.equal(peak(minutes), 1, 'one file never asks for a second task');
+      const started = firstMinute(minutes, (minute) => minute.running === 1);
+      assert.ok(started !== undefined && started <= 4, `a task runs within minutes (minute ${started})`);
+      const finished = firstMinute(minutes, (minute) => minute.minute > 5 && minute.visible + minute.inFlight === 0);
+      assert.ok(finished !== undefined);
+      assert.equal(minutes.at(-1)?.desired, target.min, 'back to the minimum once idle');
+    });
+
+    test(`${worker.name}: ten small files at once get one task each, up to the maximum`, (t) => {
+      const files = Array.from({ length: 10 }, (_, index) => ({ at: 10 + index, seconds: 3 * 60 }));
+      const minutes = run(
+        { name: 'ten small files at once (3 min of work each), from 0 tasks', minutes: 40, files },
+        t,
+      );
+      assert.equal(peak(minutes), Math.min(10, target.max));
+      assert.ok(minutes.some((minute) => minute.running === Math.min(10, target.max)));
+      assert.equal(minutes.at(-1)?.desired, target.min);
+      assert.equal(minutes.at(-1)?.visible, 0);
+    });
+
+    test(`${worker.name}: a trickle of one file a minute settles on one task`, (t) => {
+      const files = Array.from({ length: 30 }, (_, index) => ({ at: 20 + index * 60, seconds: 20 }));
+      const minutes = run(
+        { name: 'a trickle: one file a minute for 30 min (20 s of work each)', minutes: 55, files },
+        t,
+      );
+      // The first file waits for a cold start while the second arrives: two files, two tasks, briefly.
+      assert.ok(peak(minutes) <= 2);
+      const during = minutes.filter((minute) => minute.minute >= 5 && minute.minute <= 30);
       assert.ok(
-        scaleIn.policy.StepScalingPolicyConfiguration.Cooldown >
-          scaleOut.policy.StepScalingPolicyConfiguration.Cooldown,
+        during.every((minute) => minute.desired === 1),
+        'no flapping between 0 and 1 while files keep coming',
+      );
+      assert.equal(minutes.at(-1)?.desired, target.min);
+    });
+
+    test(`${worker.name}: an idle hour brings three leftover tasks back to the minimum, and keeps them there`, (t) => {
+      const minutes = run({ name: 'an idle hour, starting with 3 tasks', minutes: 60, files: [], startTasks: 3 }, t);
+      const atMin = firstMinute(minutes, (minute) => minute.desired === target.min);
+      assert.ok(atMin !== undefined && atMin <= 12, `at the minimum by minute ${atMin}`);
+      assert.ok(
+        minutes.filter((minute) => minute.minute >= (atMin ?? 0)).every((minute) => minute.desired === target.min),
       );
     });
 

@@ -203,7 +203,10 @@ export const buckets = [
   },
 ] as const satisfies readonly BucketDefinition[];
 
-/** The dead-letter queue of a queue: same definition, `-dlq` name, kept 14 days. */
+/** How long every dead-letter queue keeps a message (SQS's maximum): time to look and redrive. */
+export const deadLetterRetentionDays = 14;
+
+/** The dead-letter queue of a queue: same definition, `-dlq` name, kept `deadLetterRetentionDays`. */
 export function deadLetterQueueName(queue: QueueDefinition): string {
   return `${queue.name}-dlq`;
 }

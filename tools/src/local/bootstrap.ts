@@ -8,6 +8,7 @@ import {
   type BucketDefinition,
   buckets,
   deadLetterQueueName,
+  deadLetterRetentionDays,
   physicalName,
   type QueueDefinition,
   queues,
@@ -25,7 +26,12 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketNotificationConfigurationCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import {
   CreateTopicCommand,
   ListSubscriptionsByTopicCommand,
@@ -114,7 +120,7 @@ async function createQueue(sqs: SQSClient, name: string, attributes: Record<stri
 
 async function createQueueWithDeadLetters(sqs: SQSClient, prefix: string, queue: QueueDefinition) {
   const dlq = await createQueue(sqs, physicalName(prefix, { name: deadLetterQueueName(queue) }), {
-    MessageRetentionPeriod: String(14 * 24 * 3600),
+    MessageRetentionPeriod: String(deadLetterRetentionDays * 24 * 3600),
   });
   const main = await createQueue(sqs, physicalName(prefix, queue), {
     VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
@@ -197,6 +203,22 @@ export async function bootstrap(clients: BootstrapClients, prefix: string): Prom
         Bucket: name,
         NotificationConfiguration: {
           QueueConfigurations: [{ QueueArn: queueArns[bucket.notifyQueue], Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
+    );
+    // the same lifecycle as on AWS: old uploads expire
+    await clients.s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: name,
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: 'expire-old-uploads',
+              Status: 'Enabled',
+              Filter: { Prefix: '' },
+              Expiration: { Days: bucket.expireAfterDays },
+            },
+          ],
         },
       }),
     );
