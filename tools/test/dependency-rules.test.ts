@@ -139,6 +139,17 @@ describe('the dependency rules', () => {
       'infra/src/cfn-lint.ts',
     ));
 
+  test('refuse modules that import each other in a circle, but not through type-only imports', async () => {
+    const circle = (aImport: string) => ({
+      'services/users/package.json': manifest('@agora/users'),
+      'services/users/src/a.ts': `${aImport}\nexport const a = 1;\n`,
+      'services/users/src/b.ts': "import { a } from './a.ts';\nexport const b = a;\nexport type B = number;\n",
+    });
+    const found = await violations(circle("import { b } from './b.ts';\nexport const c = b;"));
+    assert.ok(found.some((violation) => violation.rule.name === 'no-cycles-at-run-time'));
+    assert.deepEqual(await violations(circle("import type { B } from './b.ts';\nexport type C = B;")), []);
+  });
+
   test("refuse an import of a package the workspace's package.json does not declare", () =>
     assertBroken(
       'declared-dependencies',
