@@ -6,6 +6,8 @@
  * the pending long poll ends, the current file finishes or, past the drain timeout, is handed
  * back (lease released, visibility 0) for another worker.
  */
+
+import { sleep } from '@agora/runtime/backoff';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -14,7 +16,6 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { sleep } from '../retry.ts';
 import type { UploadsRepo } from '../uploads-repo.ts';
 import type { ProcessContext, ProcessOutcome } from './process-object.ts';
 import { type CreatedObject, PoisonMessageError, parseFilesMessage } from './s3-events.ts';
