@@ -10,20 +10,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Static } from 'typebox';
-import { type AwsClients, createAwsClients } from './aws.ts';
-import { type ConfigSchema, loadConfigOrExit } from './config.ts';
+import type { ConfigSchema } from './config.ts';
 import { closeConnectionsWhenDraining, serve } from './lifecycle.ts';
-import { createLogger } from './logger.ts';
 import { registerProblemHandlers } from './problem.ts';
+import { type ProcessConfig, processContext, type ServiceContext } from './run-service.ts';
 
-/** The worker process's variables: its health endpoint's address and its log level. */
-export interface WorkerProcessConfig {
-  readonly LOG_LEVEL: string;
-  readonly PORT: number;
-  readonly HOST: string;
-  readonly AWS_REGION: string;
-  readonly AWS_ENDPOINT_URL?: string | undefined;
-}
+/** The worker process's variables: its health endpoint's address, log level and AWS endpoint (its drain time is its own). */
+export type WorkerProcessConfig = Omit<ProcessConfig, 'SHUTDOWN_TIMEOUT_MS'>;
 
 export interface WorkerHealthReport {
   /** false: /health answers 503 and the orchestrator replaces the task */
@@ -38,17 +31,11 @@ export interface Worker {
   health(): WorkerHealthReport;
 }
 
-export interface WorkerContext<Config> {
-  readonly config: Config;
-  readonly logger: Logger;
-  readonly aws: AwsClients;
-}
-
 export interface RunWorkerOptions<S extends ConfigSchema> {
   /** the `service` field of every log line */
   readonly name: string;
   readonly configSchema: S;
-  readonly wire: (context: WorkerContext<Static<S>>) => Promise<Worker>;
+  readonly wire: (context: ServiceContext<Static<S>>) => Promise<Worker>;
   /** how long a graceful shutdown may take, from the config (the drain and one long poll, with a margin) */
   readonly shutdownTimeoutMs: (config: Static<S>) => number;
 }
@@ -72,11 +59,10 @@ export async function runWorker<S extends ConfigSchema>(
   // A schema without the variables the process reads does not compile.
   options: RunWorkerOptions<S> & (Static<S> extends WorkerProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
-  const config = loadConfigOrExit(options.configSchema);
+  const context = processContext(options.name, options.configSchema);
+  const { config, logger, aws } = context;
   const processConfig: WorkerProcessConfig = config as Static<S> & WorkerProcessConfig;
-  const logger = createLogger({ level: processConfig.LOG_LEVEL, service: options.name });
-  const aws = createAwsClients(processConfig, logger);
-  const worker = await options.wire({ config, logger, aws });
+  const worker = await options.wire(context);
   const app = healthApp(worker, logger);
   await serve(app, {
     port: processConfig.PORT,
