@@ -24,7 +24,7 @@ import {
   loadDashboard,
   uniqueProjectName,
 } from '@agora/tools/testing/engine';
-import { eventually } from '@agora/tools/testing/testing';
+import { eventually } from '@agora/tools/wait';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { deployedServices, jwksPath, platformCatalogue, tokenIssuer } from '../src/catalogue.ts';

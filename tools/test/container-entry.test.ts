@@ -20,6 +20,7 @@ import { readCompose } from '../src/testing/compose-file.ts';
 import { execForm, finalStage, parseDockerfile, stageEnvironment } from '../src/testing/dockerfile.ts';
 import { assembleImageTree, installProductionDependencies } from '../src/testing/image-tree.ts';
 import { emulatorEndpoint, uniquePrefix } from '../src/testing/testing.ts';
+import { waitForHttp } from '../src/wait.ts';
 
 const services: readonly ServiceDefinition[] = catalogueServices;
 const compose = await readCompose();
@@ -86,17 +87,16 @@ function runImageCommand(app: string, env: Record<string, string>) {
   return { child, output, ended, stop };
 }
 
+/** The first status `url` answers with (any), or a failure with the process's last output. */
 async function answers(url: string, child: ChildProcess, output: string[]): Promise<number> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) assert.fail(`exited with ${child.exitCode}: ${output.join('').slice(-1500)}`);
-    try {
-      return (await fetch(url)).status;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  try {
+    return await waitForHttp(url, {
+      accept: () => true,
+      giveUpIf: () => (child.exitCode !== null ? `exited with ${child.exitCode}` : undefined),
+    });
+  } catch (error) {
+    assert.fail(`${(error as Error).message}: ${output.join('').slice(-1500)}`);
   }
-  assert.fail(`${url} did not answer within 30 s: ${output.join('').slice(-1500)}`);
 }
 
 /** The launcher's process for a service (workers may run as several numbered processes). */

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { fillDemoData } from '../src/cli/demo.ts';
 import { type RunningSystem, startSystem, type Topology } from '../src/local/launcher.ts';
 import { externalSystem } from '../src/testing/external-system.ts';
-import { eventually } from '../src/testing/testing.ts';
+import { eventually } from '../src/wait.ts';
 
 const external = externalSystem();
 const launcherOnly = external

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { serviceNamed } from '@agora/catalogue';
 import { generateSigningKeyPem } from '../src/local/dev-key.ts';
@@ -14,10 +15,14 @@ import { emulatorCredentials, freePort } from '../src/local/emulator.ts';
 import { resourceEnvironment } from '../src/local/service-env.ts';
 import { repoRoot } from '../src/paths.ts';
 import { provision } from '../src/testing/testing.ts';
+import { until, waitForHttp } from '../src/wait.ts';
 
 const deployment = await provision('stop');
 let delayMs = 0;
+/** Resolved when a request reaches the proxy while it is slow: the service's call is in flight. */
+let slowCallArrived: () => void = () => {};
 const slowAws = createServer(async (request, response) => {
+  if (delayMs > 0) slowCallArrived();
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -53,23 +58,25 @@ describe('SIGTERM', () => {
     });
     const exit = once(service, 'exit');
     const url = `http://127.0.0.1:${port}`;
-    for (let ready = false; !ready; ) {
-      ready = await fetch(`${url}/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const logLines: string[] = [];
+    createInterface({ input: service.stdout }).on('line', (line) => logLines.push(line));
+    await waitForHttp(`${url}/ready`, {
+      giveUpIf: () => (service.exitCode !== null ? `the service exited with ${service.exitCode}` : undefined),
+    });
 
+    const inAws = new Promise<void>((resolve) => {
+      slowCallArrived = resolve;
+    });
     delayMs = 1500;
     const inFlight = fetch(`${url}/api/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: `slow_${Date.now()}`, password: 'correct horse battery', displayName: 'Slow' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Barriers, not sleeps: the request is inside its AWS call, then the shutdown has begun.
+    await inAws;
     service.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(() => logLines.some((line) => line.includes('graceful shutdown started')), 'the shutdown to begin');
     const refused = await fetch(`${url}/health`).then(
       (response) => response.status,
       () => 'connection refused',

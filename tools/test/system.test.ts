@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { startSystem } from '../src/local/launcher.ts';
-import { emulatorEndpoint, eventually, uniquePrefix } from '../src/testing/testing.ts';
+import { emulatorEndpoint, uniquePrefix } from '../src/testing/testing.ts';
+import { eventually } from '../src/wait.ts';
 
 await emulatorEndpoint();
 const system = await startSystem({ prefix: uniquePrefix('sys'), gatewayPort: 0 });

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { emulatorClients } from '@agora/tools/local/emulator-clients';
 import { startSystem } from '@agora/tools/local/launcher';
 import { emulatorEndpoint, uniquePrefix } from '@agora/tools/testing/testing';
+import { until } from '@agora/tools/wait';
 import { createUsersRepo } from '@agora/users/users-repo';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
@@ -268,14 +269,19 @@ describe('a store manager at work', () => {
     // When the count is in the table (what the API answers), and when the page shows it.
     const inTable = (async () => {
       const token = (await page.evaluate('JSON.parse(sessionStorage.getItem("agora.session")).token')) as string;
-      for (;;) {
-        const answer = await fetch(`${origin}/api/inventory/stores/Berlin/items?limit=100`, {
-          headers: { authorization: `Bearer ${token}` },
-        });
-        const body = (await answer.json()) as { items: { item: string; count: number }[] };
-        if (body.items.some((row) => row.item === 'Echo Plus' && row.count === 7)) return Date.now();
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await until(
+        async () => {
+          const answer = await fetch(`${origin}/api/inventory/stores/Berlin/items?limit=100`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          const body = (await answer.json()) as { items: { item: string; count: number }[] };
+          return body.items.some((row) => row.item === 'Echo Plus' && row.count === 7);
+        },
+        'the API to answer the new count of Echo Plus',
+        30_000,
+        50,
+      );
+      return Date.now();
     })();
     await stockRow(page, 'Echo Plus').locator('td.count').getByText('7', { exact: true }).waitFor({ timeout: 30_000 });
     const onPage = Date.now();

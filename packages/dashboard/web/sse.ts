@@ -1,42 +1,21 @@
 /**
- * A server-sent events parser for a fetch body. EventSource cannot send an Authorization header,
- * and the token must not travel in a URL (URLs end up in logs), so the page reads the stream with
- * fetch and parses it here (the WHATWG event-stream format: event, data, id, comments).
+ * Server-sent events from a fetch body. EventSource cannot send an Authorization header, and the
+ * token must not travel in a URL (URLs end up in logs), so the page reads the stream with fetch
+ * and hands it to eventsource-parser (the WHATWG event-stream format: event, data, id, comments).
  */
+import { createParser } from 'eventsource-parser';
+
 export interface ServerEvent {
   readonly event: string;
   readonly data: string;
   readonly id?: string;
 }
 
-export function createEventParser(onEvent: (event: ServerEvent) => void) {
-  let buffer = '';
-  let event = '';
-  let data: string[] = [];
-  let id: string | undefined;
-
-  const dispatch = () => {
-    if (data.length > 0) onEvent({ event: event || 'message', data: data.join('\n'), ...(id ? { id } : {}) });
-    event = '';
-    data = [];
-  };
-
-  return (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split(/\r\n|\r|\n/);
-    buffer = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line === '') {
-        dispatch();
-        continue;
-      }
-      if (line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'event') event = value;
-      else if (field === 'data') data.push(value);
-      else if (field === 'id') id = value;
-    }
-  };
+/** A function to feed the stream's text to, chunk by chunk; each complete event goes to `onEvent`. */
+export function createEventParser(onEvent: (event: ServerEvent) => void): (chunk: string) => void {
+  const parser = createParser({
+    // As EventSource does: an event with no type is a 'message'.
+    onEvent: ({ event, data, id }) => onEvent({ event: event ?? 'message', data, ...(id ? { id } : {}) }),
+  });
+  return (chunk) => parser.feed(chunk);
 }

@@ -1,6 +1,6 @@
 /**
- * Consuming forum events from a service's own SQS queue. A small loop rather than a library:
- * long-poll, validate each event against its catalogue schema, run its handler, delete it.
+ * Consuming forum events from a service's own SQS queue, on the shared receive loop
+ * (queue-poller.ts): validate each event against its catalogue schema, run its handler, delete it.
  *
  * - A malformed event (bad JSON, unknown type, payload off-schema) can never succeed: it is made
  *   visible again at once, so it reaches maxReceiveCount quickly and the redrive policy moves it
@@ -12,15 +12,10 @@
  */
 
 import { type EventPayload, type EventType, eventSchemas } from '@agora/catalogue';
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
+import { createQueuePoller, receiveCountOf, retryDelaySeconds, type Settlement } from './queue-poller.ts';
 
 export type EventHandlers = { [T in EventType]?: (payload: EventPayload<T>) => Promise<void> };
 
@@ -67,80 +62,51 @@ export function parseEvent(body: string | undefined): { type: EventType; payload
   return { type: type as EventType, payload };
 }
 
-const defaultRetryDelay = (receiveCount: number) => Math.min(2 ** receiveCount, 60);
+/** 2, 4, 8 … seconds, at most a minute: transient failures of a forum event's handler. */
+const defaultRetryDelay = (receiveCount: number) => retryDelaySeconds(receiveCount, 2, 60);
 
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
-  const { sqs, queueUrl, handlers, logger } = options;
-  const retryDelay = options.retryDelaySeconds ?? defaultRetryDelay;
-  let running = false;
-  let abort: AbortController | undefined;
-  let loop: Promise<void> | undefined;
+  const { handlers, logger } = options;
   let handled = 0;
 
-  async function handle(message: Message): Promise<void> {
-    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? 1);
-    const log = logger.child({ messageId: message.MessageId, receiveCount });
+  async function handle(message: Message): Promise<Settlement> {
+    const log = logger.child({ messageId: message.MessageId, receiveCount: receiveCountOf(message) });
+    let event: ReturnType<typeof parseEvent>;
     try {
-      const { type, payload } = parseEvent(message.Body);
-      const handler = handlers[type] as ((payload: unknown) => Promise<void>) | undefined;
-      if (handler) await handler(payload);
-      else log.warn({ type }, 'no handler for this event type: dropped');
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-      handled += 1;
-      log.debug({ type }, 'event handled');
+      event = parseEvent(message.Body);
     } catch (error) {
-      const malformed = error instanceof MalformedEventError;
-      const delay = malformed ? 0 : retryDelay(receiveCount);
-      log.warn(
-        { err: error, malformed, retryInSeconds: delay },
-        'event not handled: it will be retried or dead-lettered',
-      );
-      await sqs
-        .send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: queueUrl,
-            ReceiptHandle: message.ReceiptHandle,
-            VisibilityTimeout: delay,
-          }),
-        )
-        .catch((visibilityError) => log.warn({ err: visibilityError }, 'could not reset visibility'));
+      if (!(error instanceof MalformedEventError)) throw error;
+      log.warn({ err: error, malformed: true }, 'malformed event: it will be dead-lettered');
+      return { retryAfterSeconds: 0 };
     }
+    const handler = handlers[event.type] as ((payload: unknown) => Promise<void>) | undefined;
+    if (handler) await handler(event.payload);
+    else log.warn({ type: event.type }, 'no handler for this event type: dropped');
+    handled += 1;
+    log.debug({ type: event.type }, 'event handled');
+    return 'done';
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      abort = new AbortController();
-      try {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: options.waitTimeSeconds ?? 20,
-            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-          }),
-          { abortSignal: abort.signal },
-        );
-        await Promise.all(Messages.map(handle));
-      } catch (error) {
-        if (!running) break;
-        logger.error({ err: error }, 'receiving events failed; retrying in 1 s');
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-  }
+  const poller = createQueuePoller({
+    sqs: options.sqs,
+    queueUrl: options.queueUrl,
+    logger,
+    handle,
+    batchSize: 10,
+    waitTimeSeconds: options.waitTimeSeconds ?? 20,
+    retryDelaySeconds: options.retryDelaySeconds ?? defaultRetryDelay,
+  });
+  let loop: Promise<void> | undefined;
 
   return {
     start() {
-      if (running) return;
-      running = true;
-      loop = run();
-      logger.info({ queueUrl }, 'event consumer started');
+      if (loop) return;
+      loop = poller.start();
+      logger.info({ queueUrl: options.queueUrl }, 'event consumer started');
     },
     async stop() {
-      if (!running) return;
-      running = false;
-      abort?.abort();
-      await loop;
+      if (!loop) return;
+      await poller.stop();
       logger.info({ handled }, 'event consumer stopped');
     },
     get handled() {

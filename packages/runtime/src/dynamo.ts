@@ -1,5 +1,13 @@
-/** DynamoDB patterns the repositories share: conditional writes and pages with a cursor. */
-import { type DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+/** DynamoDB patterns the repositories share: conditional writes, batch writes, pages with a cursor. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type Backoff, defaultBackoff, jitteredDelay, sleep } from './backoff.ts';
 import { encodeCursor } from './ids.ts';
 
 export function isConditionFailure(error: unknown): boolean {
@@ -23,6 +31,71 @@ export async function conditionalUpdate(
 ): Promise<Record<string, unknown> | undefined> {
   const output = await unlessConditionFails(documents.send(new UpdateCommand({ ...input, ReturnValues: 'ALL_NEW' })));
   return output?.Attributes;
+}
+
+/** The positions of a cancelled TransactWriteItems' items whose condition failed; empty for any other error. */
+export function failedConditions(error: unknown): number[] {
+  if (!(error instanceof TransactionCanceledException)) return [];
+  return (error.CancellationReasons ?? []).flatMap((reason, index) =>
+    reason.Code === 'ConditionalCheckFailed' ? [index] : [],
+  );
+}
+
+/** One put or delete of a BatchWriteItem. */
+export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+export interface BatchWriteOptions {
+  /** how UnprocessedItems are retried: full-jitter backoff, at most `maxAttempts` requests per batch */
+  readonly backoff?: Backoff;
+  /** BatchWriteItem requests in flight at once */
+  readonly concurrency?: number;
+}
+
+/** BatchWriteItem's limit of requests per call. */
+export const batchWriteLimit = 25;
+
+/**
+ * Writes every request, 25 per BatchWriteItem, `concurrency` batches at a time, sending each
+ * batch's UnprocessedItems again after a jittered backoff. A batch still unprocessed after
+ * `maxAttempts` requests is an error that says how much was left. Returns the number of
+ * BatchWriteItem requests sent. Requests in one call must name distinct keys.
+ */
+export async function batchWriteAll(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  options: BatchWriteOptions = {},
+): Promise<number> {
+  const backoff = options.backoff ?? defaultBackoff;
+  const concurrency = options.concurrency ?? 1;
+
+  async function writeBatch(batch: WriteRequest[]): Promise<number> {
+    let pending = batch;
+    let attempt = 0;
+    while (pending.length > 0) {
+      if (attempt >= backoff.maxAttempts) {
+        throw new Error(
+          `BatchWriteItem on ${tableName} left ${pending.length} of ${batch.length} writes unprocessed after ${attempt} attempts`,
+        );
+      }
+      if (attempt > 0) await sleep(jitteredDelay(attempt, backoff));
+      attempt += 1;
+      const { UnprocessedItems } = await documents.send(
+        new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+      );
+      pending = UnprocessedItems?.[tableName] ?? [];
+    }
+    return attempt;
+  }
+
+  const batches: WriteRequest[][] = [];
+  for (let at = 0; at < requests.length; at += batchWriteLimit) batches.push(requests.slice(at, at + batchWriteLimit));
+  let sent = 0;
+  for (let at = 0; at < batches.length; at += concurrency) {
+    const counts = await Promise.all(batches.slice(at, at + concurrency).map(writeBatch));
+    sent += counts.reduce((sum, count) => sum + count, 0);
+  }
+  return sent;
 }
 
 export interface CursorPage<T> {

@@ -1,6 +1,5 @@
 /** Identifiers and opaque pagination cursors. */
 import { randomBytes } from 'node:crypto';
-import { problems } from './problem.ts';
 
 /**
  * A UUIDv7: time-ordered, so ids sort by creation time and make good sort keys.
@@ -17,6 +16,11 @@ export function newId(now = Date.now()): string {
 
 export type Cursor = Record<string, string | number>;
 
+/** A cursor this API did not issue, or issued for another listing (routes answer 400). */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
 /** Encodes DynamoDB's LastEvaluatedKey as an opaque URL-safe string. */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   if (!key) return undefined;
@@ -25,7 +29,7 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
 
 /**
  * Decodes a cursor made by encodeCursor, accepting only the expected key attributes, so a
- * tampered cursor is a 400, never a failed DynamoDB call.
+ * tampered cursor is an InvalidCursorError (a 400), never a failed DynamoDB call.
  */
 export function decodeCursor(cursor: string | undefined, keyAttributes: readonly string[]): Cursor | undefined {
   if (cursor === undefined) return undefined;
@@ -33,7 +37,7 @@ export function decodeCursor(cursor: string | undefined, keyAttributes: readonly
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw problems.badRequest('The cursor is not one this API issued');
+    throw new InvalidCursorError('The cursor is not one this API issued');
   }
   const valid =
     typeof decoded === 'object' &&
@@ -44,6 +48,6 @@ export function decodeCursor(cursor: string | undefined, keyAttributes: readonly
       const value = (decoded as Record<string, unknown>)[name];
       return (typeof value === 'string' && value.length > 0 && value.length <= 1024) || typeof value === 'number';
     });
-  if (!valid) throw problems.badRequest('The cursor is not one this API issued');
+  if (!valid) throw new InvalidCursorError('The cursor is not one this API issued');
   return decoded as Cursor;
 }

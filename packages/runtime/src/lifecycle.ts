@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly port: number;
   readonly host: string;
   readonly shutdownTimeoutMs: number;
+  /** Runs once shutdown begins, before the server closes: finish or hand back the work in hand. */
+  readonly onShutdown?: () => Promise<void> | void;
   /** Runs after the server has closed: release clients, flush. */
   readonly onClose?: () => Promise<void> | void;
 }
@@ -37,6 +39,7 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
     if (err) app.log.error({ err }, 'stopping after an unexpected error');
     else app.log.info({ signal }, 'graceful shutdown started');
     app.shuttingDown = true;
+    await options.onShutdown?.();
     await app.close();
     await options.onClose?.();
     app.log.info('graceful shutdown complete');

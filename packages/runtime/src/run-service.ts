@@ -29,6 +29,14 @@ export interface ServiceContext<Config> {
   readonly aws: AwsClients;
 }
 
+/** How every process starts (runService, runWorker): its config or one clear line and exit 1, its logger, its AWS clients. */
+export function processContext<S extends ConfigSchema>(name: string, configSchema: S): ServiceContext<Static<S>> {
+  const config = loadConfigOrExit(configSchema);
+  const processConfig = config as Static<S> & Omit<ProcessConfig, 'PORT' | 'HOST' | 'SHUTDOWN_TIMEOUT_MS'>;
+  const logger = createLogger({ level: processConfig.LOG_LEVEL, service: name });
+  return { config, logger, aws: createAwsClients(processConfig, logger) };
+}
+
 export interface ServiceParts {
   readonly app: App;
   /** started after the server listens, stopped on SIGTERM before the AWS clients close */
@@ -46,18 +54,16 @@ export async function runService<S extends ConfigSchema>(
   // A schema without the variables the process reads (httpServiceConfig) does not compile.
   options: RunServiceOptions<S> & (Static<S> extends ProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
-  const config = loadConfigOrExit(options.configSchema);
-  const processConfig: ProcessConfig = config as Static<S> & ProcessConfig;
-  const logger = createLogger({ level: processConfig.LOG_LEVEL, service: options.name });
-  const aws = createAwsClients(processConfig, logger);
-  const { app, consumers = [] } = await options.wire({ config, logger, aws });
+  const context = processContext(options.name, options.configSchema);
+  const processConfig: ProcessConfig = context.config as Static<S> & ProcessConfig;
+  const { app, consumers = [] } = await options.wire(context);
   await serve(app, {
     port: processConfig.PORT,
     host: processConfig.HOST,
     shutdownTimeoutMs: processConfig.SHUTDOWN_TIMEOUT_MS,
     onClose: async () => {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
-      aws.destroy();
+      context.aws.destroy();
     },
   });
   for (const consumer of consumers) consumer.start();

@@ -25,9 +25,12 @@ export function problemResponses(...statuses: number[]): Record<number, typeof p
   return Object.fromEntries(statuses.map((status) => [status, problemResponse]));
 }
 
+/** The page size when a request names none (routes read it through paging.ts's readPage). */
+export const defaultPageLimit = 20;
+
 export const PageQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: defaultPageLimit })),
     cursor: Type.Optional(
       Type.String({
         minLength: 1,

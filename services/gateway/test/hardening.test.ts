@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { createBaseApp } from '@agora/runtime/http';
-import { capturedLogger, eventually } from '@agora/tools/testing/testing';
+import { capturedLogger } from '@agora/tools/testing/testing';
+import { eventually } from '@agora/tools/wait';
 import { closedPort, listen, rawRequest, startGateway } from './support.ts';
 
 /** A real service (the runtime's base app, 1 MiB body limit) that echoes the headers it received. */

@@ -6,15 +6,16 @@
  * the same outcome as one clean load (see worker/load-stock.ts).
  */
 
-import { decodeCursor, encodeCursor } from '@agora/runtime/ids';
+import type { Backoff } from '@agora/runtime/backoff';
+import { batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import { decodeCursor } from '@agora/runtime/ids';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
+  paginateQuery,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { type Backoff, defaultBackoff, jitteredDelay, sleep } from './retry.ts';
 
 export interface StockKey {
   readonly store: string;
@@ -44,7 +45,6 @@ export function stockKey(key: StockKey): string {
   return `${key.store}\u0000${key.item}`;
 }
 
-const batchWriteLimit = 25;
 const outOfStockIndex = 'outOfStock';
 const byItemIndex = 'byItem';
 const pendingAlertsIndex = 'pendingAlerts';
@@ -69,45 +69,22 @@ export interface InventoryRepoOptions {
   readonly writeConcurrency?: number;
 }
 
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor?: string;
-}
-
 export function createInventoryRepo(
   documents: DynamoDBDocumentClient,
   tableName: string,
   options: InventoryRepoOptions = {},
 ) {
-  const backoff = options.backoff ?? defaultBackoff;
-  const writeConcurrency = options.writeConcurrency ?? 4;
+  const writeOptions = {
+    concurrency: options.writeConcurrency ?? 4,
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+  };
 
   async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<StoredStockItem[]> {
     const found: StoredStockItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await documents.send(new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey: start }));
+    for await (const page of paginateQuery({ client: documents }, { TableName: tableName, ...input })) {
       found.push(...((page.Items ?? []) as StoredStockItem[]));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return found;
-  }
-
-  async function writeBatch(items: readonly StoredStockItem[]): Promise<number> {
-    let requests = 0;
-    let pending: unknown[] = items.map((item) => ({
-      PutRequest: { Item: { ...item, ...(item.count === 0 ? { outOfStockStore: item.store } : {}) } },
-    }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt >= backoff.maxAttempts) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
-      if (attempt > 0) await sleep(jitteredDelay(attempt, backoff));
-      requests += 1;
-      const { UnprocessedItems } = await documents.send(
-        new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
-      );
-      pending = UnprocessedItems?.[tableName] ?? [];
     }
-    return requests;
+    return found;
   }
 
   return {
@@ -136,20 +113,16 @@ export function createInventoryRepo(
      * with backoff and jitter. Keys must be distinct. Returns the number of requests sent.
      */
     async putMany(items: readonly StoredStockItem[]): Promise<number> {
-      const batches: StoredStockItem[][] = [];
-      for (let at = 0; at < items.length; at += batchWriteLimit) batches.push(items.slice(at, at + batchWriteLimit));
-      let requests = 0;
-      for (let at = 0; at < batches.length; at += writeConcurrency) {
-        const sent = await Promise.all(batches.slice(at, at + writeConcurrency).map(writeBatch));
-        requests += sent.reduce((sum, count) => sum + count, 0);
-      }
-      return requests;
+      const puts = items.map((item) => ({
+        PutRequest: { Item: { ...item, ...(item.count === 0 ? { outOfStockStore: item.store } : {}) } },
+      }));
+      return batchWriteAll(documents, tableName, puts, writeOptions);
     },
 
     /** Records that `uploadId`'s alert for this item went out (unless a newer upload has since written it). */
     async markAlerted(key: StockKey, uploadId: string): Promise<void> {
-      try {
-        await documents.send(
+      await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { store: key.store, item: key.item },
@@ -157,17 +130,15 @@ export function createInventoryRepo(
             ConditionExpression: 'uploadId = :upload',
             ExpressionAttributeValues: { ':upload': uploadId },
           }),
-        );
-      } catch (error) {
-        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      }
+        ),
+      );
     },
 
     /** A store's items by name; with `outOfStockOnly`, only those at zero (from the sparse index). */
     async listStoreItems(
       store: string,
       query: { limit: number; cursor?: string | undefined; outOfStockOnly?: boolean | undefined },
-    ): Promise<Page<StockItem>> {
+    ): Promise<CursorPage<StockItem>> {
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -186,15 +157,14 @@ export function createInventoryRepo(
           Limit: query.limit,
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map(toStockItem), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(Items.map(toStockItem), LastEvaluatedKey);
     },
 
     /** One item in every store that has it, by store name. */
     async listItemAcrossStores(
       item: string,
       query: { limit: number; cursor?: string | undefined },
-    ): Promise<Page<StockItem>> {
+    ): Promise<CursorPage<StockItem>> {
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -206,8 +176,7 @@ export function createInventoryRepo(
           Limit: query.limit,
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map(toStockItem), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(Items.map(toStockItem), LastEvaluatedKey);
     },
   };
 }

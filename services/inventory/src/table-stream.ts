@@ -5,6 +5,8 @@
  * process that only pushes what happens from now on (a live view) needs no state shared with
  * other processes. Only the first start waits; errors after that are logged and retried.
  */
+
+import { sleep } from '@agora/runtime/backoff';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
@@ -54,19 +56,6 @@ function toChange(record: StreamRecord): TableChange | undefined {
     sequenceNumber: data.SequenceNumber,
   };
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 /** Starts following; resolves once every open shard is positioned at its latest record. */
 export async function followTableStream(options: TableStreamOptions): Promise<TableStreamFollower> {

@@ -4,16 +4,15 @@
  * loaded again; and one `store#<name>` item per store, listed through a sparse index.
  */
 
-import { decodeCursor, encodeCursor } from '@agora/runtime/ids';
+import { batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import { decodeCursor } from '@agora/runtime/ids';
 import {
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { defaultBackoff, jitteredDelay, sleep } from './retry.ts';
 
 export type UploadStatus = 'received' | 'processing' | 'done' | 'failed';
 
@@ -67,23 +66,16 @@ function toUpload(item: Record<string, unknown>): Upload {
   return upload as unknown as Upload;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (error as Error).name === 'ConditionalCheckFailedException';
-}
-
 export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: string) {
   return {
     /** Records a new upload; false when one with this id exists already. */
     async create(upload: Upload): Promise<boolean> {
-      try {
-        await documents.send(
+      const written = await unlessConditionFails(
+        documents.send(
           new PutCommand({ TableName: tableName, Item: upload, ConditionExpression: 'attribute_not_exists(uploadId)' }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      return written !== undefined;
     },
 
     async find(uploadId: string): Promise<Upload | undefined> {
@@ -119,8 +111,8 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
     ): Promise<ClaimOutcome> {
       const now = lease.now ?? Date.now();
       const defaults = Object.entries(initial).filter(([, value]) => value !== undefined);
-      try {
-        const { Attributes } = await documents.send(
+      const claimed = await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { uploadId },
@@ -149,11 +141,9 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
             },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return { outcome: 'claimed', upload: toUpload(Attributes ?? {}) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
+      if (claimed) return { outcome: 'claimed', upload: toUpload(claimed.Attributes ?? {}) };
       const { Item } = await documents.send(
         new GetCommand({ TableName: tableName, Key: { uploadId }, ConsistentRead: true }),
       );
@@ -169,8 +159,8 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
 
     /** Extends the lease; false when it is no longer ours (we stalled and another worker took over). */
     async extendLease(uploadId: string, owner: string, leaseMs: number): Promise<boolean> {
-      try {
-        await documents.send(
+      const extended = await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { uploadId },
@@ -179,18 +169,15 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':until': Date.now() + leaseMs, ':owner': owner, ':processing': 'processing' },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      return extended !== undefined;
     },
 
     /** Gives the lease up so the next delivery can take the file at once. */
     async releaseLease(uploadId: string, owner: string): Promise<void> {
-      try {
-        await documents.send(
+      await unlessConditionFails(
+        documents.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { uploadId },
@@ -198,10 +185,8 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
             ConditionExpression: 'leaseOwner = :owner',
             ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
 
     /** Marks the upload done with its counts (only the lease holder can). */
@@ -257,22 +242,11 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
 
     /** Records stores as known (idempotent). */
     async addStores(stores: readonly string[]): Promise<void> {
-      for (let at = 0; at < stores.length; at += 25) {
-        let pending: unknown[] = stores.slice(at, at + 25).map((store) => ({
-          PutRequest: { Item: { uploadId: `store#${store}`, storeList, store } },
-        }));
-        for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt >= defaultBackoff.maxAttempts) throw new Error(`${pending.length} stores left unrecorded`);
-          if (attempt > 0) await sleep(jitteredDelay(attempt, defaultBackoff));
-          const { UnprocessedItems } = await documents.send(
-            new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }),
-          );
-          pending = UnprocessedItems?.[tableName] ?? [];
-        }
-      }
+      const puts = stores.map((store) => ({ PutRequest: { Item: { uploadId: `store#${store}`, storeList, store } } }));
+      await batchWriteAll(documents, tableName, puts);
     },
 
-    async listStores(limit: number, cursor?: string): Promise<{ items: string[]; nextCursor?: string }> {
+    async listStores(limit: number, cursor?: string): Promise<CursorPage<string>> {
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -283,8 +257,10 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
           Limit: limit,
         }),
       );
-      const nextCursor = encodeCursor(LastEvaluatedKey);
-      return { items: Items.map((item) => item.store as string), ...(nextCursor ? { nextCursor } : {}) };
+      return pageOf(
+        Items.map((item) => item.store as string),
+        LastEvaluatedKey,
+      );
     },
   };
 }

@@ -9,13 +9,14 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { after, test } from 'node:test';
 import { createLogger } from '@agora/runtime/logger';
+import { healthApp } from '@agora/runtime/run-worker';
 import type { TestDeployment } from '@agora/tools/testing/testing';
+import { eventually, until } from '@agora/tools/wait';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createUploadsRepo } from '../src/uploads-repo.ts';
 import { createFilesWorker } from '../src/worker/files-worker.ts';
 import { createTaskProtection } from '../src/worker/task-protection.ts';
-import { healthServer } from '../src/worker/worker.ts';
 import {
   dropFile,
   finishedUpload,
@@ -95,15 +96,32 @@ test('the health endpoint answers 200 while polling works and 503 once it has si
     [unreachable, 503],
   ] as const) {
     const worker = createFilesWorker({ ...common, sqs });
+    const startedAt = Date.now();
     const running = worker.start();
-    const server = healthServer(worker);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const response = await fetch(`http://127.0.0.1:${port}/health`);
-    assert.equal(response.status, expected);
-    assert.equal(((await response.json()) as { status: string }).status, expected === 200 ? 'ok' : 'stalled');
-    server.close();
+    const app = healthApp(worker, logger);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const answer = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      return { status: response.status, body: (await response.json()) as { status: string; lastActivityAt: string } };
+    };
+    if (expected === 200) {
+      // Past the silence limit since the start, a receive has succeeded: the endpoint says so.
+      await until(
+        () => Date.parse(worker.health().lastActivityAt) > startedAt + common.healthMaxSilenceMs,
+        'a receive after the silence limit',
+      );
+      const { status, body } = await answer();
+      assert.equal(status, 200);
+      assert.equal(body.status, 'ok');
+    } else {
+      const { status, body } = await eventually(answer, (health) => health.status !== 200, 10_000);
+      assert.equal(status, 503);
+      assert.equal(body.status, 'stalled');
+      // Stalled indeed: no receive ever succeeded since the worker started.
+      assert.ok(Date.parse(body.lastActivityAt) <= startedAt + 50, body.lastActivityAt);
+    }
+    await app.close();
     await worker.stop();
     await running;
   }

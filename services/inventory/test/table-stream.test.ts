@@ -1,7 +1,8 @@
 /** Following a table's stream on the emulator: changes from now on, with both images. */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { capturedLogger, emulatorEndpoint, provision, until } from '@agora/tools/testing/testing';
+import { capturedLogger, emulatorEndpoint, provision } from '@agora/tools/testing/testing';
+import { until } from '@agora/tools/wait';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { followTableStream, type TableChange } from '../src/table-stream.ts';

@@ -6,6 +6,7 @@ import { emulatorCredentials } from '@agora/tools/local/emulator';
 import { repoRoot } from '@agora/tools/paths';
 import { subscribeTestQueue } from '@agora/tools/testing/probe-queues';
 import { capturedLogger, provision, type TestDeployment } from '@agora/tools/testing/testing';
+import { until } from '@agora/tools/wait';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -46,14 +47,19 @@ export async function inventoryDeployment() {
   return { deployment, alerts };
 }
 
+/** The first value `probe` reads that is neither undefined nor false; throws naming `what` after `timeoutMs`. */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  let value: T | undefined;
+  await until(
+    async () => {
+      value = await probe();
+      return value !== undefined && value !== false;
+    },
+    what,
+    timeoutMs,
+    200,
+  );
+  return value as T;
 }
 
 export async function dropFile(deployment: TestDeployment, key: string, body: string | Buffer) {

@@ -63,11 +63,12 @@ test('the six lab files: the right stock, six out-of-stock alerts; again: none; 
   // The same files again (new uploads of the same content): nothing changes state, so no alert.
   for (const store of labStores) await dropFile(deployment, `lab/${store}.csv`, labFile(store));
   for (const store of labStores) await finishedUpload(deployment, `lab/${store}.csv`, 2);
-  assert.deepEqual(await alerts.receiveAll({ waitMs: 1500 }), []);
 
+  // The restock's alert is the barrier: an alert of the repeated files, published before it
+  // (moto delivers SNS to SQS as it publishes), would be received before or with it.
   await dropFile(deployment, 'lab/berlin-restock.csv', 'store,item,count\nBerlin,Echo Plus,5\n');
   await finishedUpload(deployment, 'lab/berlin-restock.csv');
-  const restocked = await alerts.receiveAll({ waitMs: 1500 });
+  const restocked = await alerts.receiveThrough((alert) => alert.attributes.kind === 'back-in-stock');
   assert.deepEqual(
     restocked.map((alert) => [alert.attributes.store, alert.attributes.item, alert.attributes.kind]),
     [['Berlin', 'Echo Plus', 'back-in-stock']],

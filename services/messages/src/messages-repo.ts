@@ -12,16 +12,20 @@
  * Only messages carry `messageId` and `authorId`, so the byMessageId and byAuthor indexes hold
  * messages only.
  */
-import { conditionalUpdate, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
-import { problems } from '@agora/runtime/problem';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
+  batchWriteAll,
+  conditionalUpdate,
+  failedConditions,
+  pageOf,
+  unlessConditionFails,
+} from '@agora/runtime/dynamo';
+import { decodeCursor, InvalidCursorError } from '@agora/runtime/ids';
+import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -71,22 +75,7 @@ function toMessage(item: Record<string, unknown>): Message {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName: string) {
-  async function batchDelete(keys: Record<string, unknown>[]): Promise<void> {
-    for (let start = 0; start < keys.length; start += 25) {
-      let requests = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
-        const { UnprocessedItems } = await documents.send(
-          new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-        );
-        requests = (UnprocessedItems?.[tableName] ?? []) as typeof requests;
-      }
-    }
-  }
-
   return {
     /**
      * One page of a topic's messages, oldest first, in one Query. The first page also returns the
@@ -94,7 +83,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
      */
     async listTopic(topicId: string, limit: number, cursor?: string): Promise<MessagePage | undefined> {
       const start = decodeCursor(cursor, topicCursorKeys);
-      if (start && start.topicId !== topicId) throw problems.badRequest('The cursor belongs to another topic');
+      if (start && start.topicId !== topicId) throw new InvalidCursorError('The cursor belongs to another topic');
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -116,7 +105,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
     /** One page of a user's messages across topics, newest first, in one Query. */
     async listByAuthor(authorId: string, limit: number, cursor?: string): Promise<MessagePage> {
       const start = decodeCursor(cursor, authorCursorKeys);
-      if (start && start.authorId !== authorId) throw problems.badRequest('The cursor belongs to another user');
+      if (start && start.authorId !== authorId) throw new InvalidCursorError('The cursor belongs to another user');
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -175,9 +164,9 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
         );
         return 'posted';
       } catch (error) {
-        const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'no-topic';
-        if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+        const failed = failedConditions(error);
+        if (failed.includes(0)) return 'no-topic';
+        if (failed.includes(1)) return 'duplicate';
         throw error;
       }
     },
@@ -240,7 +229,11 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
           }),
         );
         if (Items.length === 0) return removed;
-        await batchDelete(Items);
+        await batchWriteAll(
+          documents,
+          tableName,
+          Items.map((Key) => ({ DeleteRequest: { Key } })),
+        );
         removed += Items.length;
       }
     },
@@ -272,20 +265,18 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
         ),
       );
       if (!written) return false;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await documents.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: byAuthor,
-            KeyConditionExpression: 'authorId = :authorId',
-            ExpressionAttributeValues: { ':authorId': userId },
-            ProjectionExpression: 'topicId, sortKey',
-            // A page at a time bounds how many updates run at once.
-            Limit: 25,
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = paginateQuery(
+        // A page at a time bounds how many updates run at once.
+        { client: documents, pageSize: 25 },
+        {
+          TableName: tableName,
+          IndexName: byAuthor,
+          KeyConditionExpression: 'authorId = :authorId',
+          ExpressionAttributeValues: { ':authorId': userId },
+          ProjectionExpression: 'topicId, sortKey',
+        },
+      );
+      for await (const page of pages) {
         await Promise.all(
           (page.Items ?? []).map(async (key) => {
             await unlessConditionFails(
@@ -301,8 +292,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
             );
           }),
         );
-        start = page.LastEvaluatedKey;
-      } while (start);
+      }
       return true;
     },
   };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { newId } from '@agora/runtime/ids';
-import { eventually } from '@agora/tools/testing/testing';
 import { testUser } from '@agora/tools/testing/token-issuer';
+import { eventually } from '@agora/tools/wait';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { createMessagesConsumer } from '../src/events.ts';

@@ -4,9 +4,14 @@
  * one marker item per message event already counted (`topicId` = `counted#<kind>#<messageId>`),
  * written in the same transaction as the count, which is what makes the count idempotent.
  */
-import { type CursorPage, conditionalUpdate, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import {
+  type CursorPage,
+  conditionalUpdate,
+  failedConditions,
+  pageOf,
+  unlessConditionFails,
+} from '@agora/runtime/dynamo';
 import { decodeCursor } from '@agora/runtime/ids';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -140,9 +145,9 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
           }),
         );
       } catch (error) {
-        const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') outcome = 'duplicate';
-        else if (reasons?.[1]?.Code === 'ConditionalCheckFailed') return 'no-topic';
+        const failed = failedConditions(error);
+        if (failed.includes(0)) outcome = 'duplicate';
+        else if (failed.includes(1)) return 'no-topic';
         else throw error;
       }
       // Also on a duplicate: the earlier delivery may have failed between the count and this.

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { snsEventPublisher } from '@agora/runtime/events';
-import { eventually } from '@agora/tools/testing/testing';
 import { testUser } from '@agora/tools/testing/token-issuer';
+import { eventually } from '@agora/tools/wait';
 import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createTopicsConsumer, topicsEventHandlers } from '../src/events.ts';

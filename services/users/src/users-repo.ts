@@ -4,9 +4,8 @@
  * transaction, which is what makes usernames unique regardless of case.
  */
 
-import { type CursorPage, conditionalUpdate, pageOf } from '@agora/runtime/dynamo';
+import { type CursorPage, conditionalUpdate, failedConditions, pageOf } from '@agora/runtime/dynamo';
 import { decodeCursor } from '@agora/runtime/ids';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface User {
@@ -75,8 +74,7 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
           }),
         );
       } catch (error) {
-        const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-        if (reasons?.[1]?.Code === 'ConditionalCheckFailed') {
+        if (failedConditions(error).includes(1)) {
           throw new UsernameTakenError(`The username "${user.username}" is taken`);
         }
         throw error;

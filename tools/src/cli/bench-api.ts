@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { freePort } from '../local/emulator.ts';
 import { type RunningSystem, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
+import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
 
 interface Result {
@@ -55,11 +56,12 @@ async function topicWithFiftyMessages(gateway: string): Promise<string> {
   const token = (await callApi(gateway, 'POST', '/api/auth/login', credentials)).body.accessToken as string;
   const topic = await callApi(gateway, 'POST', '/api/topics', { title: 'Fifty messages' }, token);
   const topicId = topic.body.topicId as string;
-  const deadline = Date.now() + 10_000;
-  while ((await callApi(gateway, 'GET', `/api/topics/${topicId}/messages`)).status !== 200) {
-    if (Date.now() > deadline) throw new Error('the topic never reached the messages service');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await until(
+    async () => (await callApi(gateway, 'GET', `/api/topics/${topicId}/messages`)).status === 200,
+    'the topic to reach the messages service',
+    10_000,
+    100,
+  );
   for (let i = 0; i < 50; i++) {
     const posted = await callApi(gateway, 'POST', `/api/topics/${topicId}/messages`, { body: `message ${i}` }, token);
     if (posted.status !== 201) throw new Error(`posting failed: ${posted.status}`);

@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { stateDir } from '../paths.ts';
+import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
 
 const password = 'correct horse battery';
@@ -51,12 +52,12 @@ export interface DemoSummary {
 
 async function waitUntilPostable(base: string, topicId: string): Promise<void> {
   // The messages service learns of a new topic through an event: wait (bounded) until it has.
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if ((await callApi(base, 'GET', `/api/topics/${topicId}/messages?limit=1`)).status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`topic ${topicId} did not become postable within 10 s`);
+  await until(
+    async () => (await callApi(base, 'GET', `/api/topics/${topicId}/messages?limit=1`)).status === 200,
+    `topic ${topicId} to become postable`,
+    10_000,
+    100,
+  );
 }
 
 export async function fillDemoData(gatewayUrl: string, log: (line: string) => void = () => {}): Promise<DemoSummary> {

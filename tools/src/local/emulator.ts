@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { installUnderVenvLock, requirementsHash } from '../install/venv.ts';
 import { repoRoot, stateDir } from '../paths.ts';
+import { waitForHttp } from '../wait.ts';
 
 const run = promisify(execFile);
 
@@ -71,18 +72,10 @@ export interface Emulator {
 }
 
 async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the emulator exited with status ${child.exitCode}`);
-    try {
-      const response = await fetch(`${endpoint}/moto-api/data.json`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the emulator did not answer at ${endpoint} within ${timeoutMs} ms`);
+  await waitForHttp(`${endpoint}/moto-api/data.json`, {
+    timeoutMs,
+    giveUpIf: () => (child.exitCode !== null ? `the emulator exited with status ${child.exitCode}` : undefined),
+  });
 }
 
 export async function startEmulator(options: { log?: (line: string) => void } = {}): Promise<Emulator> {

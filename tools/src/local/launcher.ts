@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { monolith, type ServiceDefinition, serviceNamed, services } from '@agora/catalogue';
 import { repoRoot } from '../paths.ts';
+import { waitForHttp } from '../wait.ts';
 import { bootstrap, type Deployment } from './bootstrap.ts';
 import { generateSigningKeyPem } from './dev-key.ts';
 import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
@@ -101,21 +102,14 @@ function startProcess(
 }
 
 async function waitUntilReady(running: RunningProcess, path: string): Promise<void> {
-  const deadline = Date.now() + readyTimeoutMs;
-  while (Date.now() < deadline) {
-    if (running.child.exitCode !== null) {
+  await waitForHttp(`${running.url}${path}`, {
+    timeoutMs: readyTimeoutMs,
+    giveUpIf: () => {
+      if (running.child.exitCode === null) return undefined;
       const lastLines = running.logs.slice(-5).map((line) => line.msg ?? JSON.stringify(line));
-      throw new Error(`${running.name} exited with status ${running.child.exitCode}: ${lastLines.join(' | ')}`);
-    }
-    try {
-      const response = await fetch(`${running.url}${path}`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${running.name} was not ready at ${running.url}${path} within ${readyTimeoutMs} ms`);
+      return `${running.name} exited with status ${running.child.exitCode}: ${lastLines.join(' | ')}`;
+    },
+  });
 }
 
 /**

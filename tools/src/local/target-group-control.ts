@@ -2,6 +2,8 @@
  * A client of the gateway's target-group control API (services/gateway/src/control.ts): what the
  * ELBv2 API is to ECS. Targets are base URLs, so a driver of containers can use it unchanged.
  */
+import { until } from '../wait.ts';
+
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining';
 
 export interface TargetDescription {
@@ -28,16 +30,16 @@ export class TargetGroupControl {
   }
 
   async waitUntilReachable(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await this.describeAll();
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    await until(
+      () =>
+        this.describeAll().then(
+          () => true,
+          () => false,
+        ),
+      `the gateway's control API at ${this.#base}`,
+      timeoutMs,
+      50,
+    );
   }
 
   describeAll(): Promise<Record<string, TargetDescription[]>> {
@@ -55,16 +57,17 @@ export class TargetGroupControl {
 
   /** Waits until `url` is healthy in `service`'s target group (bounded). */
   async waitUntilHealthy(service: string, url: string, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const target = (await this.describeAll())[service]?.find((candidate) => candidate.url === url);
-      if (target?.state === 'healthy') return;
-      if (Date.now() > deadline) {
-        throw new Error(
-          `${url} was not healthy in ${service}'s target group within ${timeoutMs} ms (${target?.state})`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    let state: string | undefined;
+    await until(
+      async () => {
+        state = (await this.describeAll())[service]?.find((candidate) => candidate.url === url)?.state;
+        return state === 'healthy';
+      },
+      `${url} to be healthy in ${service}'s target group`,
+      timeoutMs,
+      50,
+    ).catch(() => {
+      throw new Error(`${url} was not healthy in ${service}'s target group within ${timeoutMs} ms (${state})`);
+    });
   }
 }

@@ -11,6 +11,7 @@ import {
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
+import { until } from '../wait.ts';
 import type { TestDeployment } from './testing.ts';
 import { uniquePrefix } from './testing.ts';
 
@@ -39,31 +40,57 @@ export async function subscribeTestQueue(deployment: TestDeployment, consumer: s
   );
   return {
     queueUrl: QueueUrl as string,
+    /** Receives what is there now (at most 10), deleting it. */
+    async receiveNow(): Promise<ReceivedEvent[]> {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      const received: ReceivedEvent[] = [];
+      for (const message of Messages) {
+        received.push({
+          body: JSON.parse(message.Body ?? '{}'),
+          attributes: Object.fromEntries(
+            Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
+          ),
+        });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+      }
+      return received;
+    },
+
     /** Everything that arrives until the queue stays empty for `waitMs`. */
     async receiveAll({ waitMs = 1000 } = {}): Promise<ReceivedEvent[]> {
       const received: ReceivedEvent[] = [];
       let quietSince = Date.now();
       while (Date.now() - quietSince < waitMs) {
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl,
-            MaxNumberOfMessages: 10,
-            WaitTimeSeconds: 0,
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        for (const message of Messages) {
-          received.push({
-            body: JSON.parse(message.Body ?? '{}'),
-            attributes: Object.fromEntries(
-              Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
-            ),
-          });
-          await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
-        }
-        if (Messages.length > 0) quietSince = Date.now();
+        const batch = await this.receiveNow();
+        received.push(...batch);
+        if (batch.length > 0) quietSince = Date.now();
         else await new Promise((resolve) => setTimeout(resolve, 100));
       }
+      return received;
+    },
+
+    /**
+     * Everything that arrives up to and including the first event `last` matches: a positive
+     * barrier, so "nothing else came before it" needs no quiet window. Throws after `timeoutMs`.
+     */
+    async receiveThrough(last: (event: ReceivedEvent) => boolean, timeoutMs = 15_000): Promise<ReceivedEvent[]> {
+      const received: ReceivedEvent[] = [];
+      await until(
+        async () => {
+          received.push(...(await this.receiveNow()));
+          return received.some(last);
+        },
+        'the barrier event',
+        timeoutMs,
+        100,
+      );
       return received;
     },
   };

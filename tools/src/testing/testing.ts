@@ -60,30 +60,3 @@ export function capturedLogger(service: string, level = 'debug'): CapturedLogger
   const logger = createLogger({ level, service, destination });
   return { logger, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
-
-/**
- * Reads until `done` holds or `timeoutMs` passes, and returns the last value read, so the test
- * asserts on it (eventual consistency through events and streams).
- */
-export async function eventually<T>(
-  read: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
-
-/** Waits until `check` holds; throws naming `what` after `timeoutMs`. */
-export async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

@@ -1,4 +1,6 @@
 /** Stock queries: the stores, a store's items (optionally only those out of stock), one item across stores. */
+
+import { readPage } from '@agora/runtime/paging';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -27,7 +29,7 @@ export const stockRoutes: FastifyPluginAsyncTypebox<StockRoutesOptions> = async 
       },
     },
     async (request) => {
-      const page = await uploads.listStores(request.query.limit ?? 20, request.query.cursor);
+      const page = await readPage(request.query, ({ limit, cursor }) => uploads.listStores(limit, cursor));
       return { ...page, items: page.items.map((store) => ({ store })) };
     },
   );
@@ -49,11 +51,9 @@ export const stockRoutes: FastifyPluginAsyncTypebox<StockRoutesOptions> = async 
       },
     },
     async (request) =>
-      inventory.listStoreItems(request.params.store, {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-        outOfStockOnly: request.query.outOfStock,
-      }),
+      readPage(request.query, (page) =>
+        inventory.listStoreItems(request.params.store, { ...page, outOfStockOnly: request.query.outOfStock }),
+      ),
   );
 
   app.get(
@@ -69,10 +69,6 @@ export const stockRoutes: FastifyPluginAsyncTypebox<StockRoutesOptions> = async 
         response: { 200: Page(StockItemSchema), ...problemResponses(400, 401) },
       },
     },
-    async (request) =>
-      inventory.listItemAcrossStores(request.params.item, {
-        limit: request.query.limit ?? 20,
-        cursor: request.query.cursor,
-      }),
+    async (request) => readPage(request.query, (page) => inventory.listItemAcrossStores(request.params.item, page)),
   );
 };

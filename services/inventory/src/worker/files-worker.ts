@@ -1,20 +1,15 @@
 /**
- * The files-queue loop: long-poll one message at a time, keep it invisible (and the file's lease
- * alive) with a heartbeat while its files load, delete it when every file in it is done. A
- * failing message comes back later and later (visibility from its receive count), never in a
- * hot loop, and reaches the dead-letter queue after maxReceiveCount. On stop: no new receive,
- * the pending long poll ends, the current file finishes or, past the drain timeout, is handed
- * back (lease released, visibility 0) for another worker.
+ * The files-queue worker, on the runtime's shared receive loop (queue-poller.ts), one message at a
+ * time: keep it invisible (and the file's lease alive) with a heartbeat while its files load,
+ * delete it when every file in it is done. A failing message comes back later and later
+ * (visibility from its receive count), never in a hot loop, and reaches the dead-letter queue
+ * after maxReceiveCount. On stop: no new receive, the pending long poll ends, the current file
+ * finishes or, past the drain timeout, is handed back (lease released, visibility 0) for another
+ * worker. ECS task protection is held while a file loads.
  */
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { createQueuePoller, receiveCountOf, retryDelaySeconds, type Settlement } from '@agora/runtime/queue-poller';
+import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import { sleep } from '../retry.ts';
 import type { UploadsRepo } from '../uploads-repo.ts';
 import type { ProcessContext, ProcessOutcome } from './process-object.ts';
 import { type CreatedObject, PoisonMessageError, parseFilesMessage } from './s3-events.ts';
@@ -44,8 +39,6 @@ export interface WorkerHealth {
   readonly filesLoaded: number;
 }
 
-const maxVisibilitySeconds = 900;
-
 export function createFilesWorker(options: FilesWorkerOptions) {
   const { sqs, queueUrl, logger: log } = options;
   let stopping = false;
@@ -53,42 +46,34 @@ export function createFilesWorker(options: FilesWorkerOptions) {
   let lastActivityAt = Date.now();
   let filesLoaded = 0;
   let current: AbortController | undefined;
-  let loop: Promise<void> | undefined;
 
-  async function setVisibility(message: Message, seconds: number): Promise<void> {
-    try {
-      await sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: queueUrl,
-          ReceiptHandle: message.ReceiptHandle,
-          VisibilityTimeout: Math.min(maxVisibilitySeconds, Math.max(0, Math.ceil(seconds))),
-        }),
-      );
-    } catch (error) {
-      log.warn({ err: error, messageId: message.MessageId }, 'could not change the message visibility');
-    }
+  /** The heartbeat's: keeps the message invisible while its files load. */
+  async function keepInvisible(message: Message): Promise<void> {
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: message.ReceiptHandle,
+        VisibilityTimeout: options.visibilitySeconds,
+      }),
+    );
   }
 
-  function retryDelaySeconds(receiveCount: number): number {
-    return Math.min(maxVisibilitySeconds, options.retryBaseSeconds * 2 ** Math.max(0, receiveCount - 1));
-  }
+  const retryLater = (receiveCount: number): Settlement => ({
+    retryAfterSeconds: retryDelaySeconds(receiveCount, options.retryBaseSeconds),
+  });
 
-  async function handle(message: Message): Promise<void> {
+  async function handle(message: Message): Promise<Settlement> {
     const messageId = message.MessageId ?? '';
-    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? '1');
+    const receiveCount = receiveCountOf(message);
     let parsed: ReturnType<typeof parseFilesMessage>;
     try {
       parsed = parseFilesMessage(message.Body);
     } catch (error) {
       if (!(error instanceof PoisonMessageError)) throw error;
       log.warn({ messageId, receiveCount, reason: error.message }, 'not an S3 event: left for the dead-letter queue');
-      await setVisibility(message, retryDelaySeconds(receiveCount));
-      return;
+      return retryLater(receiveCount);
     }
-    if (parsed.kind === 'test') {
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-      return;
-    }
+    if (parsed.kind === 'test') return 'done';
 
     const abort = new AbortController();
     current = abort;
@@ -98,7 +83,9 @@ export function createFilesWorker(options: FilesWorkerOptions) {
     const heartbeat = setInterval(
       () => {
         void (async () => {
-          await setVisibility(message, options.visibilitySeconds);
+          await keepInvisible(message).catch((error) =>
+            log.warn({ err: error, messageId }, 'could not change the message visibility'),
+          );
           if (leased && !(await options.uploads.extendLease(leased, options.owner, options.visibilitySeconds * 1000))) {
             log.warn({ uploadId: leased }, 'lost the lease on a file (stalled?): stopping work on it');
             abort.abort(new Error('lease lost'));
@@ -121,20 +108,15 @@ export function createFilesWorker(options: FilesWorkerOptions) {
         leased = undefined;
         log.info({ messageId, bucket: object.bucket, key: object.key, ...outcome }, `file ${outcome.outcome}`);
         if (outcome.outcome === 'loaded') filesLoaded += 1;
-        if (outcome.outcome === 'busy') {
-          await setVisibility(message, outcome.retryAfterMs / 1000);
-          return;
-        }
+        if (outcome.outcome === 'busy') return { retryAfterSeconds: outcome.retryAfterMs / 1000 };
       }
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+      return 'done';
     } catch (error) {
       if (abort.signal.aborted) {
-        if (stopping) {
-          if (leased) await options.uploads.releaseLease(leased, options.owner).catch(() => {});
-          await setVisibility(message, 0);
-          log.info({ messageId, uploadId: leased }, 'shutting down: file handed back to the queue');
-        }
-        return;
+        if (!stopping) return 'keep'; // the lease was lost: the worker that took it over owns the file now
+        if (leased) await options.uploads.releaseLease(leased, options.owner).catch(() => {});
+        log.info({ messageId, uploadId: leased }, 'shutting down: file handed back to the queue');
+        return { retryAfterSeconds: 0 };
       }
       log.error({ err: error, messageId, receiveCount, uploadId: leased }, 'loading a file failed; it will be retried');
       if (leased) {
@@ -146,7 +128,7 @@ export function createFilesWorker(options: FilesWorkerOptions) {
           await options.uploads.releaseLease(leased, options.owner).catch(() => {});
         }
       }
-      await setVisibility(message, retryDelaySeconds(receiveCount));
+      return retryLater(receiveCount);
     } finally {
       clearInterval(heartbeat);
       current = undefined;
@@ -155,56 +137,31 @@ export function createFilesWorker(options: FilesWorkerOptions) {
     }
   }
 
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (!stopping) {
-      let messages: Message[];
-      try {
-        const received = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: 1,
-            WaitTimeSeconds: options.pollWaitSeconds,
-            VisibilityTimeout: options.visibilitySeconds,
-            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-          }),
-        );
-        messages = received.Messages ?? [];
-        lastActivityAt = Date.now();
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        log.error({ err: error }, 'receiving from the files queue failed');
-        await sleep(Math.min(30_000, 500 * 2 ** failures));
-        continue;
-      }
-      for (const message of messages) {
-        if (stopping) {
-          await setVisibility(message, 0);
-          continue;
-        }
-        try {
-          await handle(message);
-        } catch (error) {
-          log.error({ err: error, messageId: message.MessageId }, 'handling a message failed');
-          await setVisibility(message, retryDelaySeconds(Number(message.Attributes?.ApproximateReceiveCount ?? '1')));
-        }
-      }
-    }
-  }
+  const poller = createQueuePoller({
+    sqs,
+    queueUrl,
+    logger: log,
+    handle,
+    batchSize: 1,
+    waitTimeSeconds: options.pollWaitSeconds,
+    visibilityTimeoutSeconds: options.visibilitySeconds,
+    retryDelaySeconds: (receiveCount) => retryDelaySeconds(receiveCount, options.retryBaseSeconds),
+    onReceive: () => {
+      lastActivityAt = Date.now();
+    },
+  });
 
   return {
     /** Starts polling; resolves once stopped. */
     start(): Promise<void> {
-      loop ??= run();
-      return loop;
+      return poller.start();
     },
 
     async stop(): Promise<void> {
       stopping = true;
       const drain = setTimeout(() => current?.abort(new Error('shutting down')), options.drainTimeoutMs);
       try {
-        await loop;
+        await poller.stop();
       } finally {
         clearTimeout(drain);
       }

@@ -1,6 +1,5 @@
-/** Builds the inventory worker from its config and clients (no signals, no listening: see main.ts). */
+/** Builds the inventory worker from its config and clients (no signals, no listening: see main.ts and runWorker). */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { AwsClients } from '@agora/runtime/aws';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
@@ -49,20 +48,5 @@ export async function buildWorker(config: WorkerConfig, clients: WorkerClients, 
     maxReceiveCount: await maxReceiveCount(clients, config.FILES_QUEUE_URL),
     drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
     healthMaxSilenceMs: config.HEALTH_MAX_SILENCE_SECONDS * 1000,
-  });
-}
-
-/** The worker's only port: GET /health (and /ready), 503 once polling has silently stopped. */
-export function healthServer(worker: FilesWorker): Server {
-  return createServer((request, response) => {
-    const path = request.url?.split('?')[0];
-    if (request.method !== 'GET' || (path !== '/health' && path !== '/ready')) {
-      response.writeHead(404, { 'content-type': 'application/problem+json' });
-      response.end(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404 }));
-      return;
-    }
-    const health = worker.health();
-    response.writeHead(health.healthy ? 200 : 503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ status: health.healthy ? 'ok' : 'stalled', ...health }));
   });
 }

@@ -5,6 +5,7 @@
 import type { AuthenticatedUser } from '@agora/runtime/auth';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
+import { readPage } from '@agora/runtime/paging';
 import { problems } from '@agora/runtime/problem';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -52,7 +53,9 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
       },
     },
     async (request) => {
-      const page = await messages.listTopic(request.params.topicId, request.query.limit ?? 20, request.query.cursor);
+      const page = await readPage(request.query, ({ limit, cursor }) =>
+        messages.listTopic(request.params.topicId, limit, cursor),
+      );
       if (!page) throw problems.notFound(`No topic ${request.params.topicId}`);
       return page;
     },
@@ -161,6 +164,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         response: { 200: Page(MessageSchema), ...problemResponses(400, 429) },
       },
     },
-    async (request) => messages.listByAuthor(request.params.userId, request.query.limit ?? 20, request.query.cursor),
+    async (request) =>
+      readPage(request.query, ({ limit, cursor }) => messages.listByAuthor(request.params.userId, limit, cursor)),
   );
 };

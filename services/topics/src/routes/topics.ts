@@ -2,6 +2,7 @@
 
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
+import { readPage } from '@agora/runtime/paging';
 import { problems } from '@agora/runtime/problem';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -98,7 +99,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
         response: { 200: Page(TopicSchema), ...problemResponses(400, 429) },
       },
     },
-    async (request) => topics.listByActivity(request.query.limit ?? 20, request.query.cursor),
+    async (request) => readPage(request.query, ({ limit, cursor }) => topics.listByActivity(limit, cursor)),
   );
 
   app.get(

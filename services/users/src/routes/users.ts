@@ -2,6 +2,7 @@
 
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
+import { readPage } from '@agora/runtime/paging';
 import { problems } from '@agora/runtime/problem';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -85,7 +86,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         response: { 200: Page(PublicUser), ...problemResponses(400, 429) },
       },
     },
-    async (request) => users.list(request.query.limit ?? 20, request.query.cursor),
+    async (request) => readPage(request.query, ({ limit, cursor }) => users.list(limit, cursor)),
   );
 
   app.get(
