@@ -39,7 +39,13 @@ const system = await startSystem({
   gatewayPort: 0,
   logLevel: 'warn',
   // The fuzzer exercises the routes, not the limiters (their 429s are documented and tested elsewhere).
-  serviceEnv: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_ATTEMPTS_PER_MINUTE: '100000' },
+  serviceEnv: {
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+    LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: '100000',
+    LOGIN_FAILURES_PER_USERNAME_PER_HOUR: '100000',
+    REGISTRATIONS_PER_CLIENT_PER_HOUR: '100000',
+  },
 });
 after(() => system.stop());
 const workDir = await mkdtemp(join(tmpdir(), 'agora-fuzz-'));

@@ -37,6 +37,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'usersTable', access: 'readWrite' },
+      // login attempts and registrations, counted across every users task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
     ],
     verifiesTokens: false,

@@ -167,11 +167,18 @@ describe('answers found by fuzzing (tools/test/fuzz.test.ts)', () => {
 });
 
 describe('token verification against a JWKS (as every service but users does it)', async () => {
-  const { jwksUrl, keyId, privateKeyPem } = await startTestIssuer();
+  const issuer = await startTestIssuer();
+  const { jwksUrl, keyId, privateKeyPem } = issuer;
+  const refetchIntervalMs = 300;
 
   const { app } = await baseApp();
   await app.register(async (scope) => {
-    await scope.register(tokenVerifier, { issuer: 'agora-users', audience: 'agora', jwksUrl });
+    await scope.register(tokenVerifier, {
+      issuer: 'agora-users',
+      audience: 'agora',
+      jwksUrl,
+      jwksRefetchIntervalMs: refetchIntervalMs,
+    });
     scope.get('/private', { onRequest: [scope.authenticate] }, async (request) => ({ sub: request.user.sub }));
     scope.get('/managers', { onRequest: [scope.authenticate, requireRole('inventory-manager')] }, async () => ({
       ok: 1,
@@ -205,5 +212,59 @@ describe('token verification against a JWKS (as every service but users does it)
   it('answers 403 when the role is missing, 200 when held', async () => {
     assert.equal((await call('/managers', signed())).statusCode, 403);
     assert.equal((await call('/managers', signed(userClaims({ roles: ['inventory-manager'] })))).statusCode, 200);
+  });
+
+  const withoutClaim = (name: string) => {
+    const claims = userClaims();
+    delete claims[name];
+    return claims;
+  };
+  for (const [name, claims] of [
+    ['no exp (a token that never expires)', withoutClaim('exp')],
+    ['no iss', withoutClaim('iss')],
+    ['no aud', withoutClaim('aud')],
+    ['no sub', withoutClaim('sub')],
+    ['no roles', withoutClaim('roles')],
+    ['no username', withoutClaim('username')],
+    ['a numeric sub', userClaims({ sub: 42 })],
+    ['an empty sub', userClaims({ sub: '' })],
+    ['roles as a string', userClaims({ roles: 'inventory-manager' })],
+    ['roles holding a number', userClaims({ roles: [1] })],
+    ['a string exp', userClaims({ exp: 'never' })],
+  ] as const) {
+    it(`refuses a token with ${name} with 401, never 200 or 500`, async () => {
+      for (const url of ['/private', '/managers']) {
+        const response = await call(url, signed(claims));
+        assert.equal(response.statusCode, 401, `${url}: ${response.body}`);
+        assert.match(String(response.headers['content-type']), /problem\+json/);
+      }
+    });
+  }
+
+  it('does not fetch the JWKS again for every unknown key id, and keeps serving the known key', async () => {
+    assert.equal((await call('/private', signed())).statusCode, 200, 'the known key is cached');
+    const before = issuer.jwksRequests();
+    const forged = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        call('/private', signed(userClaims(), { alg: 'ES256', kid: `forged-${index}` })),
+      ),
+    );
+    assert.deepEqual(new Set(forged.map((response) => response.statusCode)), new Set([401]));
+    assert.ok(issuer.jwksRequests() - before <= 1, `${issuer.jwksRequests() - before} fetches for 50 unknown kids`);
+    assert.equal((await call('/private', signed())).statusCode, 200, 'real tokens still verify');
+  });
+
+  it('finds a newly published key once the minimum interval has passed', async () => {
+    const rotated = issuer.rotate();
+    const token = craftToken(rotated.privateKeyPem, { alg: 'ES256', kid: rotated.keyId }, userClaims());
+    const started = Date.now();
+    let status = 0;
+    // Bounded: the key must be found within a few refetch intervals.
+    while (Date.now() - started < refetchIntervalMs * 10) {
+      status = (await call('/private', token)).statusCode;
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, refetchIntervalMs / 3));
+    }
+    assert.equal(status, 200);
   });
 });

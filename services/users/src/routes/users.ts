@@ -4,6 +4,7 @@ import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
 import { problems } from '@agora/runtime/problem';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
+import { type RateBudget, rateLimited, type SharedRateLimiter } from '@agora/runtime/shared-rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { hashPassword } from '../passwords.ts';
@@ -38,12 +39,20 @@ const OwnProfile = Type.Object({
 export interface UsersRoutesOptions {
   readonly users: UsersRepo;
   readonly events: EventPublisher;
+  readonly limiter: SharedRateLimiter;
+  /** registrations per client address, counted across every users task */
+  readonly registrations: RateBudget;
 }
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { users, events }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, options) => {
+  const { users, events, limiter } = options;
   app.post(
     '/api/users',
     {
+      preHandler: async (request) => {
+        const state = await limiter.take(options.registrations, request.ip);
+        if (!state.allowed) throw rateLimited('Too many registrations from this address', state);
+      },
       schema: {
         tags: ['users'],
         summary: 'Register',
@@ -51,7 +60,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
           { username: Username, password: Password, displayName: DisplayName },
           { additionalProperties: false },
         ),
-        response: { 201: PublicUser, ...problemResponses(400, 409, 413, 415, 429) },
+        response: { 201: PublicUser, ...problemResponses(400, 409, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
