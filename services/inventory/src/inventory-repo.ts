@@ -6,7 +6,7 @@
  * the same outcome as one clean load (see worker/load-stock.ts).
  */
 
-import { decodeCursor, encodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor, encodeCursor } from '@agora/runtime/ids';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -175,12 +175,16 @@ export function createInventoryRepo(
             ? {
                 IndexName: outOfStockIndex,
                 KeyConditionExpression: 'outOfStockStore = :store',
-                ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item', 'outOfStockStore']),
+                ExclusiveStartKey: decodeCursor(query.cursor, {
+                  store,
+                  item: cursorValues.any,
+                  outOfStockStore: store,
+                }),
               }
             : {
                 KeyConditionExpression: '#store = :store',
                 ExpressionAttributeNames: { '#store': 'store' },
-                ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item']),
+                ExclusiveStartKey: decodeCursor(query.cursor, { store, item: cursorValues.any }),
               }),
           ExpressionAttributeValues: { ':store': store },
           Limit: query.limit,
@@ -202,7 +206,7 @@ export function createInventoryRepo(
           KeyConditionExpression: '#item = :item',
           ExpressionAttributeNames: { '#item': 'item' },
           ExpressionAttributeValues: { ':item': item },
-          ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item']),
+          ExclusiveStartKey: decodeCursor(query.cursor, { store: cursorValues.any, item }),
           Limit: query.limit,
         }),
       );

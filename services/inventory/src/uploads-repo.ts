@@ -4,7 +4,7 @@
  * loaded again; and one `store#<name>` item per store, listed through a sparse index.
  */
 
-import { decodeCursor, encodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor, encodeCursor } from '@agora/runtime/ids';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
@@ -279,7 +279,11 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
           IndexName: storesIndex,
           KeyConditionExpression: 'storeList = :store',
           ExpressionAttributeValues: { ':store': storeList },
-          ExclusiveStartKey: decodeCursor(cursor, ['uploadId', 'storeList', 'store']),
+          ExclusiveStartKey: decodeCursor(cursor, {
+            uploadId: (value, key) => value === `store#${key.store}`,
+            storeList,
+            store: cursorValues.any,
+          }),
           Limit: limit,
         }),
       );

@@ -104,6 +104,19 @@ test('an upload is answered 202 with its status location, loaded by the worker, 
     [...labStores].sort(),
   );
   assert.equal((await get('/api/inventory/stores?cursor=bm9wZQ')).statusCode, 400);
+  // Forged cursors of the right keys but another partition or shape: 400, never DynamoDB's 500.
+  const forge = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  for (const url of [
+    `/api/inventory/stores/Berlin/items?cursor=${forge({ store: 'Paris', item: 'Echo Plus' })}`,
+    `/api/inventory/stores/Berlin/items?outOfStock=true&cursor=${forge({ store: 'Berlin', item: 'x', outOfStockStore: 'Paris' })}`,
+    `/api/inventory/items/Echo%20Plus?cursor=${forge({ store: 'Berlin', item: 'Echo Dot' })}`,
+    `/api/inventory/stores?cursor=${forge({ uploadId: 'x', storeList: 'store', store: 'Berlin' })}`,
+    `/api/inventory/stores?cursor=${forge({ uploadId: 'store#Berlin', storeList: 'other', store: 'Berlin' })}`,
+    `/api/inventory/stores/Berlin/items?cursor=${forge({ store: 'Berlin', item: 5 })}`,
+  ]) {
+    const response = await get(url);
+    assert.equal(response.statusCode, 400, `${url}: ${response.body}`);
+  }
   assert.equal((await get('/api/inventory/stores', 'not-a-token')).statusCode, 401);
 });
 

@@ -13,8 +13,7 @@
  * messages only.
  */
 import { conditionalUpdate, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
-import { problems } from '@agora/runtime/problem';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
@@ -52,8 +51,8 @@ const authorRecordKey = '#author';
 const messagePrefix = 'msg#';
 const byMessageId = 'byMessageId';
 const byAuthor = 'byAuthor';
-const topicCursorKeys = ['topicId', 'sortKey'] as const;
-const authorCursorKeys = ['topicId', 'sortKey', 'authorId'] as const;
+/** A message's sort key: only messages are ever a page's last item, so only these are cursors. */
+const messageSortKey = new RegExp(`^${messagePrefix}${cursorValues.id.source.slice(1)}`);
 /** The time before any rename: names from tokens rank below every recorded rename. */
 export const epoch = '1970-01-01T00:00:00.000Z';
 
@@ -93,8 +92,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
      * topic record (it sorts first), so "no such topic" costs nothing extra. Undefined: no topic.
      */
     async listTopic(topicId: string, limit: number, cursor?: string): Promise<MessagePage | undefined> {
-      const start = decodeCursor(cursor, topicCursorKeys);
-      if (start && start.topicId !== topicId) throw problems.badRequest('The cursor belongs to another topic');
+      const start = decodeCursor(cursor, { topicId, sortKey: messageSortKey });
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -115,8 +113,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
 
     /** One page of a user's messages across topics, newest first, in one Query. */
     async listByAuthor(authorId: string, limit: number, cursor?: string): Promise<MessagePage> {
-      const start = decodeCursor(cursor, authorCursorKeys);
-      if (start && start.authorId !== authorId) throw problems.badRequest('The cursor belongs to another user');
+      const start = decodeCursor(cursor, { topicId: cursorValues.any, sortKey: messageSortKey, authorId });
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,

@@ -5,7 +5,7 @@
  * written in the same transaction as the count, which is what makes the count idempotent.
  */
 import { type CursorPage, conditionalUpdate, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -29,7 +29,7 @@ export interface Topic {
 
 const feed = 'topic';
 const activityIndex = 'byActivity';
-const listCursorKeys = ['topicId', 'feed', 'lastActivityAt'] as const;
+const listCursor = { topicId: cursorValues.id, feed, lastActivityAt: cursorValues.timestamp };
 /** Markers outlive any redelivery (SQS keeps a message 4 days at most), then DynamoDB's TTL removes them. */
 const markerTtlSeconds = 14 * 24 * 3600;
 
@@ -72,7 +72,7 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
           ExpressionAttributeValues: { ':feed': feed },
           ScanIndexForward: false,
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
+          ExclusiveStartKey: decodeCursor(cursor, listCursor),
         }),
       );
       return pageOf(Items.map(toTopic), LastEvaluatedKey);

@@ -5,7 +5,7 @@
  */
 
 import { type CursorPage, conditionalUpdate, pageOf } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -27,7 +27,7 @@ export class UsernameTakenError extends Error {
 
 const listKey = 'user';
 const listIndex = 'byRegistration';
-const listCursorKeys = ['userId', 'listKey', 'createdAt'] as const;
+const listCursor = { userId: cursorValues.id, listKey, createdAt: cursorValues.timestamp };
 
 function usernameKey(username: string): string {
   return `username#${username.toLowerCase()}`;
@@ -114,7 +114,7 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
           KeyConditionExpression: 'listKey = :user',
           ExpressionAttributeValues: { ':user': listKey },
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
+          ExclusiveStartKey: decodeCursor(cursor, listCursor),
         }),
       );
       return pageOf(Items.map(toUser), LastEvaluatedKey);

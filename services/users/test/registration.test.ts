@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { register, uniqueUsername, usersApp } from './harness.ts';
+import { register, uniqueAddress, uniqueUsername, usersApp } from './harness.ts';
 
 const { app, logs } = await usersApp();
 
@@ -52,6 +52,7 @@ describe('POST /api/users', () => {
         app.inject({
           method: 'POST',
           url: '/api/users',
+          remoteAddress: uniqueAddress(),
           payload: { username, password: 'correct horse battery', displayName: `Racer ${i}` },
         }),
       ),
