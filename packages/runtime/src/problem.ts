@@ -180,7 +180,14 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemBody {
   return problemBody(status >= 500 && status < 600 ? status : 500, undefined, { instance });
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/**
+ * `allowedMethods` names the methods some route serves at a path: a path that exists under
+ * other methods is a 405 with Allow, not a 404.
+ */
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  allowedMethods: (path: string) => string[] = () => [],
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toProblem(error, request);
     const retryAfter =
@@ -195,13 +202,25 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     else request.log.info({ status: body.status, code: error.code }, error.message);
     return sendProblem(reply, body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        reply,
+        problemBody(405, `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, {
+          type: 'urn:agora:problem:method-not-allowed',
+          instance: path,
+        }),
+      );
+    }
+    return sendProblem(
       reply,
-      problemBody(404, `No route for ${request.method} ${request.url.split('?')[0]}`, {
+      problemBody(404, `No route for ${request.method} ${path}`, {
         type: 'urn:agora:problem:not-found',
-        instance: request.url.split('?')[0],
+        instance: path,
       }),
-    ),
-  );
+    );
+  });
 }

@@ -1,11 +1,13 @@
 /**
- * Rate limits that hold across every task of a service: a counter per budget, key and fixed time
- * window in the rate-limits table (see the catalogue), incremented atomically by UpdateItem and
- * removed by DynamoDB's TTL once its window has passed. N tasks allow the limit, not N times it.
- * Keys are hashed: the table holds no usernames or addresses.
+ * Rate limits that hold across every task of a service: one counter per budget and key in the
+ * rate-limits table (see the catalogue), counting the hits of a window that starts with its first
+ * hit and ends `windowSeconds` later (`expiresAt`, also DynamoDB's TTL attribute, which removes
+ * it). Hits are counted atomically by conditional UpdateItem, so N tasks allow the limit, not N
+ * times it. Keys are hashed: the table holds no usernames or addresses.
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from './dynamo.ts';
 import { HttpProblem } from './problem.ts';
 
 export interface RateBudget {
@@ -34,33 +36,71 @@ export function createSharedRateLimiter(
   tableName: string,
   now: () => number = Date.now,
 ): SharedRateLimiter {
-  function window(budget: RateBudget, key: string) {
-    const seconds = Math.floor(now() / 1000);
-    const index = Math.floor(seconds / budget.windowSeconds);
-    const endsAt = (index + 1) * budget.windowSeconds;
-    const digest = createHash('sha256').update(key).digest('base64url');
-    return { limitKey: `${budget.name}#${index}#${digest}`, endsAt, retryAfterSeconds: Math.max(1, endsAt - seconds) };
-  }
-  return {
-    async take(budget, key) {
-      const { limitKey, endsAt, retryAfterSeconds } = window(budget, key);
-      const { Attributes } = await documents.send(
+  const limitKeyOf = (budget: RateBudget, key: string) =>
+    `${budget.name}#${createHash('sha256').update(key).digest('base64url')}`;
+  const stateOf = (budget: RateBudget, hits: number, expiresAt: number, seconds: number, counted: boolean) => ({
+    allowed: counted ? hits <= budget.max : hits < budget.max,
+    retryAfterSeconds: Math.max(1, expiresAt - seconds),
+  });
+
+  /** Counts a hit in the window that is running (its expiresAt still ahead), if there is one. */
+  async function countInRunningWindow(limitKey: string, seconds: number) {
+    const output = await unlessConditionFails(
+      documents.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { limitKey },
-          UpdateExpression: 'ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expiresAt)',
-          ExpressionAttributeValues: { ':one': 1, ':expiresAt': endsAt },
-          ReturnValues: 'UPDATED_NEW',
+          UpdateExpression: 'ADD hits :one',
+          ConditionExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':one': 1, ':now': seconds },
+          ReturnValues: 'ALL_NEW',
         }),
-      );
-      return { allowed: Number(Attributes?.hits) <= budget.max, retryAfterSeconds };
+      ),
+    );
+    return output?.Attributes;
+  }
+
+  /** Starts a window with this hit, unless another task has just started one. */
+  async function startWindow(limitKey: string, seconds: number, windowSeconds: number) {
+    const expiresAt = seconds + windowSeconds;
+    const output = await unlessConditionFails(
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { limitKey },
+          UpdateExpression: 'SET hits = :one, expiresAt = :expiresAt',
+          // TTL deletes lazily, so an expired window may still be there: it is replaced
+          ConditionExpression: 'attribute_not_exists(limitKey) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt, ':now': seconds },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return output?.Attributes;
+  }
+
+  return {
+    async take(budget, key) {
+      const limitKey = limitKeyOf(budget, key);
+      const seconds = Math.floor(now() / 1000);
+      // Bounded: each round loses only to another task that changed the window meanwhile.
+      for (let round = 0; round < 3; round++) {
+        const item =
+          (await countInRunningWindow(limitKey, seconds)) ??
+          (await startWindow(limitKey, seconds, budget.windowSeconds));
+        if (item) return stateOf(budget, Number(item.hits), Number(item.expiresAt), seconds, true);
+      }
+      throw new Error(`the ${budget.name} counter changed under every attempt to count a hit`);
     },
     async peek(budget, key) {
-      const { limitKey, retryAfterSeconds } = window(budget, key);
+      const seconds = Math.floor(now() / 1000);
       const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { limitKey }, ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: { limitKey: limitKeyOf(budget, key) }, ConsistentRead: true }),
       );
-      return { allowed: Number(Item?.hits ?? 0) < budget.max, retryAfterSeconds };
+      const running = Item && Number(Item.expiresAt) > seconds;
+      return running
+        ? stateOf(budget, Number(Item.hits), Number(Item.expiresAt), seconds, false)
+        : { allowed: true, retryAfterSeconds: 1 };
     },
   };
 }
