@@ -172,3 +172,14 @@ test('a multipart request without a boundary is a 400 problem, not a server erro
   assert.match(String(response.headers['content-type']), /problem\+json/);
   assert.match(response.json().detail, /boundary/);
 });
+
+test('the API document describes the upload body, so a client (or a fuzzer) knows to send a file', async () => {
+  const { app } = await setup;
+  const document = (await app.inject('/openapi.json')).json();
+  const upload = document.paths['/api/inventory/uploads'].post;
+  assert.equal(upload.requestBody?.required, true, JSON.stringify(upload.requestBody));
+  assert.deepEqual(Object.keys(upload.requestBody.content), ['multipart/form-data']);
+  const schema = upload.requestBody.content['multipart/form-data'].schema;
+  assert.deepEqual(schema.required, ['file']);
+  assert.equal(schema.properties.file.format, 'binary');
+});
