@@ -92,6 +92,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'filesQueue', access: 'consume' },
+      // a message whose receives were spent by dying workers is handed to a fresh copy of itself
+      { resource: 'filesQueue', access: 'publish' },
       { resource: 'uploadsBucket', access: 'read' },
       { resource: 'inventoryTable', access: 'readWrite' },
       { resource: 'uploadsTable', access: 'readWrite' },

@@ -43,6 +43,16 @@ export interface Upload {
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly attempts?: number;
+  /** how far earlier attempts got: every row up to `rows` is applied and its alerts published */
+  readonly committed?: Checkpoint;
+  /** attempts that failed because of the file's processing (not a worker's death) */
+  readonly failures?: number;
+}
+
+export interface Checkpoint {
+  /** rows read (accepted or rejected) whose writes and alerts are all committed */
+  readonly rows: number;
+  readonly alertsSent: number;
 }
 
 export interface UploadResult {
@@ -202,6 +212,38 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
+    },
+
+    /** Records how far this attempt has committed, so a rerun after a crash resumes there. */
+    async checkpoint(uploadId: string, owner: string, committed: Checkpoint): Promise<void> {
+      try {
+        await documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { uploadId },
+            UpdateExpression: 'SET committed = :committed',
+            ConditionExpression: 'leaseOwner = :owner',
+            ExpressionAttributeValues: { ':committed': committed, ':owner': owner },
+          }),
+        );
+      } catch (error) {
+        // lost the lease: the heartbeat stops this attempt; its checkpoint no longer matters
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+
+    /** Counts one failed attempt against the file's budget; the count so far. */
+    async recordFailure(uploadId: string): Promise<number> {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression: 'ADD failures :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.failures ?? 1);
     },
 
     /** Marks the upload done with its counts (only the lease holder can). */
