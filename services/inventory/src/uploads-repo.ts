@@ -4,6 +4,7 @@
  * loaded again; and one `store#<name>` item per store, listed through a sparse index.
  */
 
+import { unlessConditionFails } from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor, encodeCursor } from '@agora/runtime/ids';
 import {
   BatchWriteCommand,
@@ -82,6 +83,26 @@ function isConditionFailure(error: unknown): boolean {
 }
 
 export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: string) {
+  /** An update only the lease holder makes; none when the lease is no longer `owner`'s. */
+  async function asLeaseHolder(
+    uploadId: string,
+    owner: string,
+    updateExpression: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    await unlessConditionFails(
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression: updateExpression,
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ...values, ':owner': owner },
+        }),
+      ),
+    );
+  }
+
   return {
     /** Records a new upload; false when one with this id exists already. */
     async create(upload: Upload): Promise<boolean> {
@@ -199,37 +220,13 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
 
     /** Gives the lease up so the next delivery can take the file at once. */
     async releaseLease(uploadId: string, owner: string): Promise<void> {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { uploadId },
-            UpdateExpression: 'SET leaseUntil = :zero',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+      await asLeaseHolder(uploadId, owner, 'SET leaseUntil = :zero', { ':zero': 0 });
     },
 
     /** Records how far this attempt has committed, so a rerun after a crash resumes there. */
     async checkpoint(uploadId: string, owner: string, committed: Checkpoint): Promise<void> {
-      try {
-        await documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { uploadId },
-            UpdateExpression: 'SET committed = :committed',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':committed': committed, ':owner': owner },
-          }),
-        );
-      } catch (error) {
-        // lost the lease: the heartbeat stops this attempt; its checkpoint no longer matters
-        if (!isConditionFailure(error)) throw error;
-      }
+      // a lost lease: the heartbeat stops this attempt, and its checkpoint no longer matters
+      await asLeaseHolder(uploadId, owner, 'SET committed = :committed', { ':committed': committed });
     },
 
     /** Counts one failed attempt against the file's budget; the count so far. */
