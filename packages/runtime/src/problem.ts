@@ -188,21 +188,8 @@ export function registerProblemHandlers(
   app: FastifyInstance,
   allowedMethods: (path: string) => string[] = () => [],
 ): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = toProblem(error, request);
-    const retryAfter =
-      error instanceof HttpProblem
-        ? error.retryAfterSeconds
-        : isTransientAwsFailure(error)
-          ? transientRetryAfterSeconds
-          : undefined;
-    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-    if (body.status === 503 && retryAfter !== undefined) request.log.warn({ err: error }, 'transient failure');
-    else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status: body.status, code: error.code }, error.message);
-    return sendProblem(reply, body);
-  });
-  app.setNotFoundHandler((request, reply) => {
+  /** The answer to a request no route takes: 405 with Allow when the path exists, else 404. */
+  const unrouted = (request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = allowedMethods(path);
     if (allowed.length > 0) {
@@ -222,5 +209,25 @@ export function registerProblemHandlers(
         instance: path,
       }),
     );
+  };
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A request no route takes can still fail its body checks first (QUERY without a
+    // Content-Type): the answer is about the route it lacks, not its body.
+    if (request.is404 && !(error instanceof HttpProblem) && (error.statusCode ?? 500) < 500) {
+      return unrouted(request, reply);
+    }
+    const body = toProblem(error, request);
+    const retryAfter =
+      error instanceof HttpProblem
+        ? error.retryAfterSeconds
+        : isTransientAwsFailure(error)
+          ? transientRetryAfterSeconds
+          : undefined;
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    if (body.status === 503 && retryAfter !== undefined) request.log.warn({ err: error }, 'transient failure');
+    else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: body.status, code: error.code }, error.message);
+    return sendProblem(reply, body);
   });
+  app.setNotFoundHandler(unrouted);
 }

@@ -344,6 +344,10 @@ describe('input the schema alone would not refuse', () => {
     assert.equal(get.statusCode, 405);
     assert.equal(get.headers.allow, 'DELETE');
     assert.equal((await app.inject({ method: 'GET', url: '/api/nothing' })).statusCode, 404);
+    // a method with a body but none sent (and no Content-Type) is still about the method
+    const query = await app.inject({ method: 'QUERY' as 'GET', url: '/api/notes/n-1' });
+    assert.equal(query.statusCode, 405, query.body);
+    assert.equal(query.headers.allow, 'DELETE');
   });
 });
 

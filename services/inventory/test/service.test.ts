@@ -183,3 +183,24 @@ test('the API document describes the upload body, so a client (or a fuzzer) know
   assert.deepEqual(schema.required, ['file']);
   assert.equal(schema.properties.file.format, 'binary');
 });
+
+test('a malformed multipart body is a 400 problem, never a 500', async () => {
+  const { app, tokens } = await setup;
+  const boundary = '7c5156fb04a2177cf9e322ad31ebde44';
+  for (const body of [
+    `--${boundary}\r\nNone--${boundary}--\r\n`, // a part with no headers (found by the fuzzer)
+    `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nno name--${boundary}--\r\n`,
+  ]) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/inventory/uploads',
+      payload: body,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        authorization: `Bearer ${tokens.manager}`,
+      },
+    });
+    assert.equal(response.statusCode, 400, `${JSON.stringify(body)}: ${response.body}`);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+  }
+});

@@ -48,6 +48,16 @@ function tooLarge(limitBytes: number): HttpProblem {
   });
 }
 
+/**
+ * The multipart parser's own errors (a part without headers, a body cut short, a missing name)
+ * are the client's: a 400 problem naming what the parser found, never a 500.
+ */
+function malformed(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return problems.badRequest(`The multipart/form-data body is malformed: ${message.slice(0, 200)}`);
+}
+
 /** A safe last path segment for the object key: no slashes, no control characters. */
 function safeFileName(name: string | undefined): string {
   const cleaned = basename((name ?? '').replace(/\\/g, '/'))
@@ -92,8 +102,18 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
       if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
         throw problems.badRequest('The multipart/form-data Content-Type has no boundary');
       }
-      const part = await request.file();
+      let part: Awaited<ReturnType<typeof request.file>>;
+      try {
+        part = await request.file();
+      } catch (error) {
+        throw malformed(error);
+      }
       if (!part) throw problems.badRequest('The request has no file part');
+      // The body is parsed as it streams: a malformation past the part's headers surfaces here.
+      let bodyError: unknown;
+      part.file.once('error', (error) => {
+        bodyError = error;
+      });
 
       const uploadId = newId();
       const fileName = safeFileName(part.filename);
@@ -117,6 +137,8 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
         flush: (done) => done(part.file.truncated ? tooLarge(limitBytes) : null),
       });
       part.file.pipe(withinLimit);
+      // pipe() does not pass errors on: without this, a body cut short leaves the S3 upload waiting
+      part.file.once('error', (error) => withinLimit.destroy(error));
       const transfer = new S3Upload({
         client: s3,
         params: {
@@ -137,6 +159,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
         const tooBig = part.file.truncated;
         await uploads.fail(uploadId, tooBig ? 'The file was larger than the limit' : 'The upload did not complete');
         if (tooBig) throw tooLarge(limitBytes);
+        if (bodyError) throw malformed(bodyError);
         throw error;
       }
       await uploads.recordObject(uploadId, { size: part.file.bytesRead, eTag });
