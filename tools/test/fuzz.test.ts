@@ -1,11 +1,14 @@
 /**
  * Fuzz: schemathesis (pinned in tools/fuzz/requirements.txt) generates valid and invalid requests
- * from each API service's own OpenAPI document and sends them through the gateway, so every request
- * takes the real path. Checked on every answer: no 5xx (not_a_server_error), a documented status
- * (status_code_conformance), the documented media type (content_type_conformance: problems are
- * application/problem+json), a body matching the documented schema (response_schema_conformance) and
- * the documented headers (response_headers_conformance). Bounded: deterministic generation (a fixed
- * seed), a few examples per operation, loopback only.
+ * from the merged OpenAPI document the gateway serves (/docs/json: every service, every $ref
+ * resolved to its own service's schema) and sends them through the gateway, so every request takes
+ * the real path. Every check schemathesis has but two runs on every answer (no 5xx, documented
+ * statuses, media types, bodies and headers, invalid input refused, auth not ignored; see below
+ * for the two left out),
+ * in every phase: the schema's examples, the coverage phase (boundary values of every constraint),
+ * random fuzzing, and the stateful phase (sequences of calls). Once per role a user can hold.
+ * Bounded: deterministic generation (a fixed seed), FUZZ_EXAMPLES examples per operation (a few in
+ * `npm test`, many in `npm run fuzz`), loopback only.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -23,14 +26,8 @@ import { startSystem } from '../src/local/launcher.ts';
 import { emulatorEndpoint, uniquePrefix } from '../src/testing/testing.ts';
 
 const run = promisify(execFile);
-const examplesPerOperation = 10;
-const checks = [
-  'not_a_server_error',
-  'status_code_conformance',
-  'content_type_conformance',
-  'response_schema_conformance',
-  'response_headers_conformance',
-];
+const examplesPerOperation = Number(process.env.FUZZ_EXAMPLES ?? 10);
+const phases = ['examples', 'coverage', 'fuzzing', 'stateful'];
 
 await emulatorEndpoint();
 await ensurePythonToolsInstalled();
@@ -39,7 +36,13 @@ const system = await startSystem({
   gatewayPort: 0,
   logLevel: 'warn',
   // The fuzzer exercises the routes, not the limiters (their 429s are documented and tested elsewhere).
-  serviceEnv: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_ATTEMPTS_PER_MINUTE: '100000' },
+  serviceEnv: {
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOGIN_ATTEMPTS_PER_MINUTE: '100000',
+    LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: '100000',
+    LOGIN_FAILURES_PER_USERNAME_PER_HOUR: '100000',
+    REGISTRATIONS_PER_CLIENT_PER_HOUR: '100000',
+  },
 });
 after(() => system.stop());
 const workDir = await mkdtemp(join(tmpdir(), 'agora-fuzz-'));
@@ -71,27 +74,45 @@ async function tokenFor(username: string, roles: readonly string[] = []): Promis
   return (await post('/api/auth/login', { username, password })).accessToken as string;
 }
 
-const memberToken = await tokenFor('fuzz_member');
-const managerToken = await tokenFor('fuzz_manager', ['inventory-manager']);
-const tokenForService: Record<string, string> = { inventory: managerToken };
+/** A user with each set of roles there is: none (a member), and each role the services check. */
+const roles = { member: [], 'inventory-manager': ['inventory-manager'] } as const;
 
-/** Runs schemathesis on the service's document; resolves with its exit status and report. */
-async function fuzz(service: string): Promise<{ code: number; output: string }> {
-  const running = system.processes.get(service);
-  assert.ok(running, `${service} is running`);
-  const document = await fetch(`${running.url}/openapi.json`);
+/** Runs schemathesis on the merged document as one user; resolves with its exit status and report. */
+async function fuzz(role: keyof typeof roles): Promise<{ code: number; output: string }> {
+  const token = await tokenFor(`fuzz_${role.replaceAll('-', '_')}`.slice(0, 32), roles[role]);
+  const document = await fetch(`${system.gatewayUrl}/docs/json`);
   assert.equal(document.status, 200);
-  const file = join(workDir, `${service}.json`);
-  await writeFile(file, await document.text());
+  const merged = (await document.json()) as { paths: Record<string, unknown>; 'x-unavailable'?: string[] };
+  assert.equal(merged['x-unavailable'], undefined, 'every service documented');
+  for (const service of apis) {
+    assert.ok(
+      Object.keys(merged.paths).some((path) => path.startsWith(`/api/${service}`)),
+      `${service}'s operations are in the document`,
+    );
+  }
+  const file = join(workDir, `${role}.json`);
+  await writeFile(file, JSON.stringify(merged));
   const args = [
     'run',
     file,
     '--url',
     system.gatewayUrl,
     '--header',
-    `Authorization: Bearer ${tokenForService[service] ?? memberToken}`,
+    `Authorization: Bearer ${token}`,
     '--checks',
-    checks.join(','),
+    'all',
+    // The one check left out: a cursor is opaque (base64url of a key only this API can vouch
+    // for), so a string the schema allows but this API never issued is rightly a 400, which
+    // positive_data_acceptance counts as refusing valid input. Forged cursors are tested in the
+    // services' own tests.
+    // And, for now, unsupported_method: the services answer an undeclared method (QUERY included)
+    // with 405 and Allow (packages/runtime/test/base-app.test.ts), but the gateway's catch-all
+    // route refuses a QUERY without Content-Type with 400 before forwarding it; that is the
+    // gateway's to fix (issue 17, items 1-5), and this exclusion goes with it.
+    '--exclude-checks',
+    'positive_data_acceptance,unsupported_method',
+    '--phases',
+    phases.join(','),
     '--max-examples',
     String(examplesPerOperation),
     // A fixed seed, and no example database: each run sends the same requests.
@@ -123,10 +144,11 @@ function summary(output: string): string {
 
 const apis = services.filter((service) => service.kind === 'api').map((service) => service.name);
 
-describe('fuzzing each API through the gateway', () => {
-  for (const service of apis) {
-    it(`${service}: no server error, and every answer as documented`, async () => {
-      const result = await fuzz(service);
+describe('fuzzing every API through the gateway', () => {
+  for (const role of Object.keys(roles) as (keyof typeof roles)[]) {
+    it(`as ${role}: no server error, and every answer as documented`, async () => {
+      const result = await fuzz(role);
+      process.stdout.write(`# fuzz as ${role}: ${result.output.match(/Tested: .*/)?.[0] ?? 'no summary'}\n`);
       assert.equal(result.code, 0, summary(result.output));
       assert.match(result.output, /Tested: [1-9]/, 'operations were tested');
     });

@@ -149,6 +149,16 @@ export const tables = [
       },
     ],
   },
+  {
+    // Counters of the limits that must hold across every task of a service (login attempts,
+    // registrations): one item per budget, key and time window, removed by TTL once it has passed.
+    id: 'rateLimitsTable',
+    name: 'rate-limits',
+    env: 'RATE_LIMITS_TABLE',
+    partitionKey: { name: 'limitKey', type: 'S' },
+    globalIndexes: [],
+    timeToLiveAttribute: 'expiresAt',
+  },
 ] as const satisfies readonly TableDefinition[];
 
 export const queues = [

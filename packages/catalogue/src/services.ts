@@ -37,6 +37,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'usersTable', access: 'readWrite' },
+      // login attempts and registrations, counted across every users task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
     ],
     verifiesTokens: false,
@@ -90,6 +92,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'filesQueue', access: 'consume' },
+      // a message whose receives were spent by dying workers is handed to a fresh copy of itself
+      { resource: 'filesQueue', access: 'publish' },
       { resource: 'uploadsBucket', access: 'read' },
       { resource: 'inventoryTable', access: 'readWrite' },
       { resource: 'uploadsTable', access: 'readWrite' },

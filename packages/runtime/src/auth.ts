@@ -1,12 +1,15 @@
 /**
  * Verifying users' tokens. The users service signs ES256 tokens and publishes its public keys as
  * a JWKS; every other service verifies signature, expiry, issuer and audience against that JWKS,
- * so no secret is shared. `alg: none`, other algorithms and tampered tokens are refused.
+ * so no secret is shared. `alg: none`, other algorithms and tampered tokens are refused, and so is
+ * a token missing any claim the services rely on, or carrying one of the wrong type.
  */
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import buildGetJwks from 'get-jwks';
+import { Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { createJwksKeyStore } from './jwks.ts';
 import { problems } from './problem.ts';
 
 export const tokenAlgorithm = 'ES256';
@@ -41,6 +44,8 @@ export interface TokenVerifierOptions {
   /** … or the key pair itself (the users service, which also signs) */
   readonly keys?: { readonly privateKeyPem: string; readonly publicKeyPem: string; readonly keyId: string };
   readonly tokenTtlSeconds?: number;
+  /** the shortest time between two JWKS fetches (an unknown kid waits for the next one) */
+  readonly jwksRefetchIntervalMs?: number;
 }
 
 /** The tokenVerificationConfig variables, as a service that verifies against the JWKS reads them. */
@@ -55,14 +60,31 @@ export function jwksVerification(config: JwksVerificationConfig): TokenVerifierO
   return { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL };
 }
 
-function jwksKeyResolver(jwksUrl: string) {
-  const url = new URL(jwksUrl);
-  const getJwks = buildGetJwks({ jwksPath: url.pathname, ttl: 10 * 60 * 1000 });
-  return async (_request: FastifyRequest, token: { header: { kid?: string; alg?: string } }) => {
-    if (token.header.alg !== tokenAlgorithm) throw new Error(`algorithm ${token.header.alg} is not accepted`);
-    return getJwks.getPublicKey({ domain: url.origin, kid: token.header.kid, alg: token.header.alg });
+function jwksKeyResolver(jwksUrl: string, minRefetchIntervalMs: number | undefined) {
+  const store = createJwksKeyStore({ url: jwksUrl, ...(minRefetchIntervalMs ? { minRefetchIntervalMs } : {}) });
+  return async (_request: FastifyRequest, token: { header: { kid?: unknown; alg?: unknown } }) => {
+    if (token.header.alg !== tokenAlgorithm) throw new Error(`algorithm ${String(token.header.alg)} is not accepted`);
+    if (typeof token.header.kid !== 'string') throw new Error('the token names no key id');
+    const key = await store.publicKeyPem(token.header.kid);
+    if (!key) throw new Error('the token is signed by a key the users service does not publish');
+    return key;
   };
 }
+
+/** Every claim a service reads from a token, with its type: any other shape is refused. */
+const TokenClaims = Type.Object({
+  sub: Type.String({ minLength: 1, maxLength: 128 }),
+  username: Type.String({ minLength: 1, maxLength: 128 }),
+  name: Type.String({ maxLength: 256 }),
+  roles: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 }),
+  iss: Type.String(),
+  aud: Type.Union([Type.String(), Type.Array(Type.String())]),
+  exp: Type.Number(),
+  iat: Type.Optional(Type.Number()),
+});
+const tokenClaims = Compile(TokenClaims);
+/** Checked by the verifier itself, before the shape: a token without them is never valid. */
+const requiredClaims = ['sub', 'iss', 'aud', 'exp'];
 
 /** Registers token verification (and signing, when given the private key) on an encapsulated app. */
 export const tokenVerifier = fp<TokenVerifierOptions>(
@@ -71,6 +93,7 @@ export const tokenVerifier = fp<TokenVerifierOptions>(
       allowedIss: options.issuer,
       allowedAud: options.audience,
       algorithms: [tokenAlgorithm] as ['ES256'],
+      requiredClaims,
     };
     if (options.keys) {
       await app.register(fastifyJwt, {
@@ -87,8 +110,8 @@ export const tokenVerifier = fp<TokenVerifierOptions>(
     } else if (options.jwksUrl) {
       await app.register(fastifyJwt, {
         decode: { complete: true },
-        // get-jwks resolves the key by the token's kid; @fastify/jwt's typings miss this overload.
-        secret: jwksKeyResolver(options.jwksUrl) as never,
+        // The key is resolved by the token's kid; @fastify/jwt's typings miss this overload.
+        secret: jwksKeyResolver(options.jwksUrl, options.jwksRefetchIntervalMs) as never,
         verify,
       });
     } else {
@@ -101,6 +124,9 @@ export const tokenVerifier = fp<TokenVerifierOptions>(
         await request.jwtVerify();
       } catch (error) {
         throw problems.unauthorized(`The bearer token was refused: ${(error as Error).message}`);
+      }
+      if (!tokenClaims.Check(request.user)) {
+        throw problems.unauthorized('The bearer token was refused: its claims are missing or malformed');
       }
     });
   },

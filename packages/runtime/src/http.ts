@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import { registerAjvFormats, type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -15,11 +15,13 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Logger } from 'pino';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
 import { answerFrameworkError, HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { strictValidatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -49,6 +51,31 @@ export function requestIdFrom(header: string | string[] | undefined): string {
 
 registerAjvFormats();
 
+const routableMethods: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * The routes an app serves, by path and method, matched the way Fastify's own router matches
+ * them, so a request no route takes can tell "no such path" (404) from "not this method" (405).
+ */
+function routeTable() {
+  const router = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: maxParamBytes });
+  const seen = new Set<string>();
+  return {
+    add(methods: string | string[], url: string) {
+      // catch-all routes (CORS preflight) would make every path exist
+      if (url.includes('*')) return;
+      for (const method of [methods].flat()) {
+        if (seen.has(`${method} ${url}`)) continue;
+        seen.add(`${method} ${url}`);
+        router.on(method as HTTPMethod, url, () => {});
+      }
+    },
+    allowedMethods(path: string): string[] {
+      return routableMethods.filter((method) => router.find(method, path) !== null);
+    },
+  };
+}
+
 export async function createBaseApp(options: BaseAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -65,11 +92,13 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(strictValidatorCompiler);
   // A JSON API: any other media type is a 415, not a string body that fails validation later.
   app.removeContentTypeParser('text/plain');
   closeConnectionsWhenDraining(app);
-  registerProblemHandlers(app);
+  const routes = routeTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  registerProblemHandlers(app, (path) => routes.allowedMethods(path));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

@@ -1,8 +1,9 @@
 /**
  * Errors as RFC 9457 problem details (application/problem+json). Routes throw HttpProblem for
  * domain errors; the error handler also maps Fastify's own errors (validation, body size, media
- * type, malformed JSON, rate limits, auth) to the right 4xx, and hides everything else behind a
- * bare 500 that leaks no detail.
+ * type, malformed JSON, rate limits, auth) to the right 4xx, transient AWS failures that outlived
+ * the SDK's own retries (throttling, transaction conflicts, an unavailable service) to a 503 with
+ * Retry-After, and hides everything else behind a bare 500 that leaks no detail.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -39,13 +40,20 @@ export class HttpProblem extends Error {
   readonly status: number;
   readonly type: string;
   readonly extensions: Record<string, unknown>;
+  /** sent as the Retry-After header (429, 503) */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, detail: string, options: { type?: string; extensions?: Record<string, unknown> } = {}) {
+  constructor(
+    status: number,
+    detail: string,
+    options: { type?: string; extensions?: Record<string, unknown>; retryAfterSeconds?: number } = {},
+  ) {
     super(detail);
     this.name = 'HttpProblem';
     this.status = status;
     this.type = options.type ?? 'about:blank';
     this.extensions = options.extensions ?? {};
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -57,8 +65,62 @@ export const problems = {
   forbidden: (detail: string) => new HttpProblem(403, detail, { type: 'urn:agora:problem:forbidden' }),
   notFound: (detail: string) => new HttpProblem(404, detail, { type: 'urn:agora:problem:not-found' }),
   conflict: (detail: string) => new HttpProblem(409, detail, { type: 'urn:agora:problem:conflict' }),
-  unavailable: (detail: string) => new HttpProblem(503, detail, { type: 'urn:agora:problem:unavailable' }),
+  unavailable: (detail: string, retryAfterSeconds?: number) =>
+    new HttpProblem(503, detail, {
+      type: 'urn:agora:problem:unavailable',
+      ...(retryAfterSeconds ? { retryAfterSeconds } : {}),
+    }),
 };
+
+/** AWS error names that mean "try again shortly", not "this request is wrong" or "a bug". */
+const transientAwsErrorNames = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'TransactionConflictException',
+  'TransactionInProgressException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'InternalFailure',
+  'SlowDown',
+]);
+/** Cancellation reasons of a DynamoDB transaction that a retry can get past. */
+const transientCancellationCodes = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** Seconds a client should wait after a transient AWS failure: the SDK has already retried. */
+export const transientRetryAfterSeconds = 1;
+
+/**
+ * Whether an error is a transient AWS failure (the SDK attaches `$metadata` to service errors;
+ * its retries are over by the time the error reaches a route).
+ */
+export function isTransientAwsFailure(error: unknown): boolean {
+  const candidate = error as {
+    name?: string;
+    $metadata?: unknown;
+    $retryable?: unknown;
+    $fault?: string;
+    CancellationReasons?: { Code?: string }[];
+  };
+  if (!candidate || typeof candidate !== 'object' || candidate.$metadata === undefined) return false;
+  if (candidate.name && transientAwsErrorNames.has(candidate.name)) return true;
+  if (candidate.name === 'TransactionCanceledException') {
+    const codes = (candidate.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+    // transient only when every reason is one a retry gets past (or none: the item wasn't reached)
+    return (
+      codes.some((code) => transientCancellationCodes.has(code)) &&
+      codes.every((code) => code === 'None' || transientCancellationCodes.has(code))
+    );
+  }
+  return Boolean(candidate.$retryable) || candidate.$fault === 'server';
+}
 
 export function problemBody(status: number, detail: string | undefined, extra: Partial<ProblemBody> = {}): ProblemBody {
   return {
@@ -88,6 +150,12 @@ function toProblem(error: FastifyError, request: FastifyRequest): ProblemBody {
   const instance = request.url.split('?')[0];
   if (error instanceof HttpProblem) {
     return problemBody(error.status, error.message, { type: error.type, instance, ...error.extensions });
+  }
+  if (isTransientAwsFailure(error)) {
+    return problemBody(503, 'A dependency is briefly unavailable: retry shortly', {
+      type: 'urn:agora:problem:unavailable',
+      instance,
+    });
   }
   if (error.validation) {
     const errors = error.validation.map((issue) => ({
@@ -129,22 +197,56 @@ export function clientWentAway(request: FastifyRequest): boolean {
   return request.raw.aborted || request.raw.socket?.destroyed === true;
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
+/**
+ * `allowedMethods` names the methods some route serves at a path: a path that exists under
+ * other methods is a 405 with Allow, not a 404.
+ */
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  allowedMethods: (path: string) => string[] = () => [],
+): void {
+  /** The answer to a request no route takes: 405 with Allow when the path exists, else 404. */
+  const unrouted = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        reply,
+        problemBody(405, `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`, {
+          type: 'urn:agora:problem:method-not-allowed',
+          instance: path,
+        }),
+      );
+    }
+    return sendProblem(
+      reply,
+      problemBody(404, `No route for ${request.method} ${path}`, {
+        type: 'urn:agora:problem:not-found',
+        instance: path,
+      }),
+    );
+  };
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // A request no route takes can still fail its body checks first (QUERY without a
+    // Content-Type): the answer is about the route it lacks, not its body.
+    if (request.is404 && !(error instanceof HttpProblem) && (error.statusCode ?? 500) < 500) {
+      return unrouted(request, reply);
+    }
     const body = toProblem(error, request);
+    const retryAfter =
+      error instanceof HttpProblem
+        ? error.retryAfterSeconds
+        : isTransientAwsFailure(error)
+          ? transientRetryAfterSeconds
+          : undefined;
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     // A client that went away is not a server fault: no error-level alarm for it.
     if (clientWentAway(request)) request.log.info({ code: error.code }, 'client closed the request');
+    else if (body.status === 503 && retryAfter !== undefined) request.log.warn({ err: error }, 'transient failure');
     else if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: body.status, code: error.code }, error.message);
     return sendProblem(reply, body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      problemBody(404, `No route for ${request.method} ${request.url.split('?')[0]}`, {
-        type: 'urn:agora:problem:not-found',
-        instance: request.url.split('?')[0],
-      }),
-    ),
-  );
+  app.setNotFoundHandler(unrouted);
 }

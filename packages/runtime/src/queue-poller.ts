@@ -44,6 +44,8 @@ export interface QueuePollerOptions {
   readonly batchSize: number;
   /** long-poll wait (≤ 20 s) */
   readonly waitTimeSeconds: number;
+  /** the message attributes each receive asks for (none by default) */
+  readonly messageAttributeNames?: readonly string[];
   /** the visibility a received message starts with; the queue's own when absent */
   readonly visibilityTimeoutSeconds?: number;
   /** when a thrown handler's message comes back, by its receive count */
@@ -120,6 +122,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
               ? { VisibilityTimeout: options.visibilityTimeoutSeconds }
               : {}),
             MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+            ...(options.messageAttributeNames ? { MessageAttributeNames: [...options.messageAttributeNames] } : {}),
           }),
           { abortSignal: stopping.signal },
         );

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
 import { craftToken, userClaims } from '@agora/tools/testing/crafted-tokens';
 import { capturedLogger } from '@agora/tools/testing/testing';
 import { startTestIssuer } from '@agora/tools/testing/token-issuer';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Type } from 'typebox';
 import { requireRole, tokenVerifier } from '../src/auth.ts';
 import { createBaseApp } from '../src/http.ts';
@@ -167,11 +170,18 @@ describe('answers found by fuzzing (tools/test/fuzz.test.ts)', () => {
 });
 
 describe('token verification against a JWKS (as every service but users does it)', async () => {
-  const { jwksUrl, keyId, privateKeyPem } = await startTestIssuer();
+  const issuer = await startTestIssuer();
+  const { jwksUrl, keyId, privateKeyPem } = issuer;
+  const refetchIntervalMs = 300;
 
   const { app } = await baseApp();
   await app.register(async (scope) => {
-    await scope.register(tokenVerifier, { issuer: 'agora-users', audience: 'agora', jwksUrl });
+    await scope.register(tokenVerifier, {
+      issuer: 'agora-users',
+      audience: 'agora',
+      jwksUrl,
+      jwksRefetchIntervalMs: refetchIntervalMs,
+    });
     scope.get('/private', { onRequest: [scope.authenticate] }, async (request) => ({ sub: request.user.sub }));
     scope.get('/managers', { onRequest: [scope.authenticate, requireRole('inventory-manager')] }, async () => ({
       ok: 1,
@@ -205,5 +215,215 @@ describe('token verification against a JWKS (as every service but users does it)
   it('answers 403 when the role is missing, 200 when held', async () => {
     assert.equal((await call('/managers', signed())).statusCode, 403);
     assert.equal((await call('/managers', signed(userClaims({ roles: ['inventory-manager'] })))).statusCode, 200);
+  });
+
+  const withoutClaim = (name: string) => {
+    const claims = userClaims();
+    delete claims[name];
+    return claims;
+  };
+  for (const [name, claims] of [
+    ['no exp (a token that never expires)', withoutClaim('exp')],
+    ['no iss', withoutClaim('iss')],
+    ['no aud', withoutClaim('aud')],
+    ['no sub', withoutClaim('sub')],
+    ['no roles', withoutClaim('roles')],
+    ['no username', withoutClaim('username')],
+    ['a numeric sub', userClaims({ sub: 42 })],
+    ['an empty sub', userClaims({ sub: '' })],
+    ['roles as a string', userClaims({ roles: 'inventory-manager' })],
+    ['roles holding a number', userClaims({ roles: [1] })],
+    ['a string exp', userClaims({ exp: 'never' })],
+  ] as const) {
+    it(`refuses a token with ${name} with 401, never 200 or 500`, async () => {
+      for (const url of ['/private', '/managers']) {
+        const response = await call(url, signed(claims));
+        assert.equal(response.statusCode, 401, `${url}: ${response.body}`);
+        assert.match(String(response.headers['content-type']), /problem\+json/);
+      }
+    });
+  }
+
+  it('does not fetch the JWKS again for every unknown key id, and keeps serving the known key', async () => {
+    assert.equal((await call('/private', signed())).statusCode, 200, 'the known key is cached');
+    const before = issuer.jwksRequests();
+    const forged = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        call('/private', signed(userClaims(), { alg: 'ES256', kid: `forged-${index}` })),
+      ),
+    );
+    assert.deepEqual(new Set(forged.map((response) => response.statusCode)), new Set([401]));
+    assert.ok(issuer.jwksRequests() - before <= 1, `${issuer.jwksRequests() - before} fetches for 50 unknown kids`);
+    assert.equal((await call('/private', signed())).statusCode, 200, 'real tokens still verify');
+  });
+
+  it('finds a newly published key once the minimum interval has passed', async () => {
+    const rotated = issuer.rotate();
+    const token = craftToken(rotated.privateKeyPem, { alg: 'ES256', kid: rotated.keyId }, userClaims());
+    const started = Date.now();
+    let status = 0;
+    // Bounded: the key must be found within a few refetch intervals.
+    while (Date.now() - started < refetchIntervalMs * 10) {
+      status = (await call('/private', token)).statusCode;
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, refetchIntervalMs / 3));
+    }
+    assert.equal(status, 200);
+  });
+});
+
+describe('input the schema alone would not refuse', () => {
+  async function appWithRoutes() {
+    const { app } = await baseApp({ rateLimitPerMinute: 10_000 });
+    app.post(
+      '/api/notes',
+      { schema: { body: Type.Object({ title: Type.String(), tags: Type.Optional(Type.Array(Type.String())) }) } },
+      async (request) => ({ title: (request.body as { title: string }).title }),
+    );
+    app.get(
+      '/api/notes',
+      {
+        schema: {
+          querystring: Type.Object({
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+            ratio: Type.Optional(Type.Number()),
+            flag: Type.Optional(Type.Boolean()),
+            q: Type.Optional(Type.String()),
+          }),
+        },
+      },
+      async (request) => request.query,
+    );
+    app.delete('/api/notes/:noteId', async () => ({}));
+    await app.ready();
+    return app;
+  }
+  const postJson = (app: Awaited<ReturnType<typeof appWithRoutes>>, raw: string) =>
+    app.inject({ method: 'POST', url: '/api/notes', headers: { 'content-type': 'application/json' }, payload: raw });
+
+  it('refuses text that is not well-formed Unicode with a 400 problem, wherever it is in the body', async () => {
+    const app = await appWithRoutes();
+    for (const raw of ['{"title":"\\ud800"}', '{"title":"a\\udc00b"}', '{"title":"ok","tags":["x","\\ud83d"]}']) {
+      const response = await postJson(app, raw);
+      assert.equal(response.statusCode, 400, `${raw}: ${response.body}`);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+    }
+    const paired = await postJson(app, '{"title":"\\ud83d\\ude00"}');
+    assert.equal(paired.statusCode, 200, 'a surrogate pair is a real character');
+    assert.equal(paired.json().title, '\u{1F600}');
+  });
+
+  it('converts query text only when it is exactly a number or boolean', async () => {
+    const app = await appWithRoutes();
+    for (const query of [
+      'limit=true',
+      'limit=1.5',
+      'limit=',
+      'limit=0x10',
+      'limit=1e1',
+      'flag=1',
+      'flag=yes',
+      'ratio=abc',
+    ]) {
+      const response = await app.inject(`/api/notes?${query}`);
+      assert.equal(response.statusCode, 400, `${query}: ${response.body}`);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+    }
+    const ok = await app.inject('/api/notes?limit=20&ratio=-0.5&flag=false&q=123');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { limit: 20, ratio: -0.5, flag: false, q: '123' });
+  });
+
+  it('answers a method a path lacks with 405 and Allow, and an unknown path with 404', async () => {
+    const app = await appWithRoutes();
+    const put = await app.inject({ method: 'PUT', url: '/api/notes' });
+    assert.equal(put.statusCode, 405, put.body);
+    assert.match(String(put.headers['content-type']), /problem\+json/);
+    assert.deepEqual(String(put.headers.allow).split(', ').sort(), ['GET', 'HEAD', 'POST']);
+    const get = await app.inject({ method: 'GET', url: '/api/notes/n-1' });
+    assert.equal(get.statusCode, 405);
+    assert.equal(get.headers.allow, 'DELETE');
+    assert.equal((await app.inject({ method: 'GET', url: '/api/nothing' })).statusCode, 404);
+    // a method with a body but none sent (and no Content-Type) is still about the method
+    const query = await app.inject({ method: 'QUERY' as 'GET', url: '/api/notes/n-1' });
+    assert.equal(query.statusCode, 405, query.body);
+    assert.equal(query.headers.allow, 'DELETE');
+  });
+});
+
+describe('transient AWS failures, after the SDK has retried', async () => {
+  // A loopback endpoint speaking DynamoDB's JSON protocol that answers every call with one error:
+  // the emulator cannot be made to throttle, and only a real SDK client shows the retries.
+  let answer: { status: number; body: Record<string, unknown> } = { status: 400, body: {} };
+  let calls = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      calls += 1;
+      response
+        .writeHead(answer.status, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const dynamo = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 3,
+  });
+  after(() => dynamo.destroy());
+
+  const { app } = await baseApp();
+  app.get('/api/thing', async () => {
+    await dynamo.send(new GetItemCommand({ TableName: 'things', Key: { id: { S: 'x' } } }));
+    return {};
+  });
+
+  const type = (name: string) => `com.amazonaws.dynamodb.v20120810#${name}`;
+  const transient: [string, number, Record<string, unknown>][] = [
+    ['throttling', 400, { __type: type('ThrottlingException'), message: 'Rate exceeded' }],
+    ['exceeded throughput', 400, { __type: type('ProvisionedThroughputExceededException'), message: 'slow down' }],
+    [
+      'a transaction conflict',
+      400,
+      {
+        __type: type('TransactionCanceledException'),
+        message: 'Transaction cancelled',
+        CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }],
+      },
+    ],
+    ['an unavailable service', 503, { __type: type('ServiceUnavailable'), message: 'unavailable' }],
+    ['an internal server error', 500, { __type: type('InternalServerError'), message: 'oops' }],
+  ];
+  for (const [name, status, body] of transient) {
+    it(`answers ${name} with a 503 problem and Retry-After`, async () => {
+      answer = { status, body };
+      const before = calls;
+      const response = await app.inject('/api/thing');
+      assert.equal(response.statusCode, 503, response.body);
+      assert.match(String(response.headers['content-type']), /problem\+json/);
+      assert.ok(Number(response.headers['retry-after']) > 0, 'Retry-After');
+      assert.doesNotMatch(response.body, /Rate exceeded|oops|Transaction/, 'no AWS detail leaks');
+      if (name !== 'a transaction conflict') assert.equal(calls - before, 3, 'the SDK retried first');
+    });
+  }
+
+  it('keeps a real fault (a failed condition, a bad request) a 500, not a 503', async () => {
+    for (const body of [
+      { __type: type('ValidationException'), message: 'bad key' },
+      {
+        __type: type('TransactionCanceledException'),
+        message: 'Transaction cancelled',
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }],
+      },
+    ]) {
+      answer = { status: 400, body };
+      const response = await app.inject('/api/thing');
+      assert.equal(response.statusCode, 500, response.body);
+      assert.equal(response.headers['retry-after'], undefined);
+    }
   });
 });

@@ -37,7 +37,11 @@ const config = {
   JWT_AUDIENCE: 'agora',
   JWKS_URL: 'http://127.0.0.1:1/.well-known/jwks.json',
   TOKEN_TTL_SECONDS: 900,
+  RATE_LIMITS_TABLE: 'rate-limits',
   LOGIN_ATTEMPTS_PER_MINUTE: 10,
+  LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: 30,
+  LOGIN_FAILURES_PER_USERNAME_PER_HOUR: 200,
+  REGISTRATIONS_PER_CLIENT_PER_HOUR: 20,
 } as MonolithConfig;
 const deps = {
   config,

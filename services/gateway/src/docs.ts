@@ -3,7 +3,10 @@
  * (/openapi.json, generated from its route schemas), shown with Swagger UI. A path is kept only
  * when the catalogue routes it to the service that documents it, so the document describes what
  * the gateway really serves, in either topology. A service that does not answer is left out and
- * named in `x-unavailable`, and the rest is still served.
+ * named in `x-unavailable`, and the rest is still served. Every service names its component
+ * schemas alike (`def-0`, `def-1`, …), so each document's schemas are namespaced by the services
+ * it documents and its `$ref`s rewritten to match: each resolves to the schema its own service
+ * declared.
  */
 import { serviceForPath } from '@agora/catalogue';
 import swagger from '@fastify/swagger';
@@ -31,6 +34,36 @@ function samplePath(template: string): string {
   return template.replace(/\{[^}]+\}/g, 'x');
 }
 
+const schemaRefPrefix = '#/components/schemas/';
+
+/** A copy of `value` with every `$ref` to one of `names` pointing at its namespaced name. */
+function withNamespacedRefs(value: unknown, rename: ReadonlyMap<string, string>): unknown {
+  if (Array.isArray(value)) return value.map((item) => withNamespacedRefs(item, rename));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => {
+      if (key === '$ref' && typeof item === 'string' && item.startsWith(schemaRefPrefix)) {
+        const renamed = rename.get(item.slice(schemaRefPrefix.length));
+        return [key, renamed ? `${schemaRefPrefix}${renamed}` : item];
+      }
+      return [key, withNamespacedRefs(item, rename)];
+    }),
+  );
+}
+
+/** One service document with its component schemas renamed `<services>.<name>`, refs to match. */
+function namespaced(services: readonly string[], document: Partial<OpenApiDocument>) {
+  const namespace = services.join('_').replace(/[^A-Za-z0-9_-]/g, '-');
+  const schemas = document.components?.schemas ?? {};
+  const rename = new Map(Object.keys(schemas).map((name) => [name, `${namespace}.${name}`]));
+  return {
+    paths: withNamespacedRefs(document.paths ?? {}, rename) as OpenApiDocument['paths'],
+    schemas: Object.fromEntries(
+      Object.entries(schemas).map(([name, schema]) => [rename.get(name), withNamespacedRefs(schema, rename)]),
+    ),
+  };
+}
+
 export function mergeDocuments(sources: readonly ServiceDocument[], unavailable: readonly string[] = []) {
   const merged: OpenApiDocument = {
     openapi: '3.1.0',
@@ -44,7 +77,8 @@ export function mergeDocuments(sources: readonly ServiceDocument[], unavailable:
   };
   const tags = new Set<string>();
   for (const { services, document } of sources) {
-    for (const [path, operations] of Object.entries(document.paths ?? {})) {
+    const { paths, schemas } = namespaced(services, document);
+    for (const [path, operations] of Object.entries(paths)) {
       const routedTo = serviceForPath(samplePath(path));
       if (!routedTo || !services.includes(routedTo)) continue;
       merged.paths[path] = { ...merged.paths[path], ...operations };
@@ -52,7 +86,7 @@ export function mergeDocuments(sources: readonly ServiceDocument[], unavailable:
         for (const tag of ((operation as { tags?: string[] }).tags ?? []) as string[]) tags.add(tag);
       }
     }
-    Object.assign(merged.components.schemas, document.components?.schemas);
+    Object.assign(merged.components.schemas, schemas);
     Object.assign(merged.components.securitySchemes, document.components?.securitySchemes);
   }
   merged.tags = [...tags].sort().map((name) => ({ name }));

@@ -8,7 +8,7 @@
 
 import type { Backoff } from '@agora/runtime/backoff';
 import { batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   type DynamoDBDocumentClient,
   paginateQuery,
@@ -146,12 +146,16 @@ export function createInventoryRepo(
             ? {
                 IndexName: outOfStockIndex,
                 KeyConditionExpression: 'outOfStockStore = :store',
-                ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item', 'outOfStockStore']),
+                ExclusiveStartKey: decodeCursor(query.cursor, {
+                  store,
+                  item: cursorValues.any,
+                  outOfStockStore: store,
+                }),
               }
             : {
                 KeyConditionExpression: '#store = :store',
                 ExpressionAttributeNames: { '#store': 'store' },
-                ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item']),
+                ExclusiveStartKey: decodeCursor(query.cursor, { store, item: cursorValues.any }),
               }),
           ExpressionAttributeValues: { ':store': store },
           Limit: query.limit,
@@ -172,7 +176,7 @@ export function createInventoryRepo(
           KeyConditionExpression: '#item = :item',
           ExpressionAttributeNames: { '#item': 'item' },
           ExpressionAttributeValues: { ':item': item },
-          ExclusiveStartKey: decodeCursor(query.cursor, ['store', 'item']),
+          ExclusiveStartKey: decodeCursor(query.cursor, { store: cursorValues.any, item }),
           Limit: query.limit,
         }),
       );

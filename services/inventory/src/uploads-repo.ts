@@ -5,7 +5,7 @@
  */
 
 import { batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -42,6 +42,16 @@ export interface Upload {
   readonly startedAt?: string;
   readonly finishedAt?: string;
   readonly attempts?: number;
+  /** how far earlier attempts got: every row up to `rows` is applied and its alerts published */
+  readonly committed?: Checkpoint;
+  /** attempts that failed because of the file's processing (not a worker's death) */
+  readonly failures?: number;
+}
+
+export interface Checkpoint {
+  /** rows read (accepted or rejected) whose writes and alerts are all committed */
+  readonly rows: number;
+  readonly alertsSent: number;
 }
 
 export interface UploadResult {
@@ -67,6 +77,26 @@ function toUpload(item: Record<string, unknown>): Upload {
 }
 
 export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: string) {
+  /** An update only the lease holder makes; none when the lease is no longer `owner`'s. */
+  async function asLeaseHolder(
+    uploadId: string,
+    owner: string,
+    updateExpression: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    await unlessConditionFails(
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression: updateExpression,
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ...values, ':owner': owner },
+        }),
+      ),
+    );
+  }
+
   return {
     /** Records a new upload; false when one with this id exists already. */
     async create(upload: Upload): Promise<boolean> {
@@ -176,17 +206,27 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
 
     /** Gives the lease up so the next delivery can take the file at once. */
     async releaseLease(uploadId: string, owner: string): Promise<void> {
-      await unlessConditionFails(
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { uploadId },
-            UpdateExpression: 'SET leaseUntil = :zero',
-            ConditionExpression: 'leaseOwner = :owner',
-            ExpressionAttributeValues: { ':zero': 0, ':owner': owner },
-          }),
-        ),
+      await asLeaseHolder(uploadId, owner, 'SET leaseUntil = :zero', { ':zero': 0 });
+    },
+
+    /** Records how far this attempt has committed, so a rerun after a crash resumes there. */
+    async checkpoint(uploadId: string, owner: string, committed: Checkpoint): Promise<void> {
+      // a lost lease: the heartbeat stops this attempt, and its checkpoint no longer matters
+      await asLeaseHolder(uploadId, owner, 'SET committed = :committed', { ':committed': committed });
+    },
+
+    /** Counts one failed attempt against the file's budget; the count so far. */
+    async recordFailure(uploadId: string): Promise<number> {
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { uploadId },
+          UpdateExpression: 'ADD failures :one',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
       );
+      return Number(Attributes?.failures ?? 1);
     },
 
     /** Marks the upload done with its counts (only the lease holder can). */
@@ -253,7 +293,11 @@ export function createUploadsRepo(documents: DynamoDBDocumentClient, tableName: 
           IndexName: storesIndex,
           KeyConditionExpression: 'storeList = :store',
           ExpressionAttributeValues: { ':store': storeList },
-          ExclusiveStartKey: decodeCursor(cursor, ['uploadId', 'storeList', 'store']),
+          ExclusiveStartKey: decodeCursor(cursor, {
+            uploadId: (value, key) => value === `store#${key.store}`,
+            storeList,
+            store: cursorValues.any,
+          }),
           Limit: limit,
         }),
       );

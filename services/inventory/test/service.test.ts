@@ -104,6 +104,19 @@ test('an upload is answered 202 with its status location, loaded by the worker, 
     [...labStores].sort(),
   );
   assert.equal((await get('/api/inventory/stores?cursor=bm9wZQ')).statusCode, 400);
+  // Forged cursors of the right keys but another partition or shape: 400, never DynamoDB's 500.
+  const forge = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  for (const url of [
+    `/api/inventory/stores/Berlin/items?cursor=${forge({ store: 'Paris', item: 'Echo Plus' })}`,
+    `/api/inventory/stores/Berlin/items?outOfStock=true&cursor=${forge({ store: 'Berlin', item: 'x', outOfStockStore: 'Paris' })}`,
+    `/api/inventory/items/Echo%20Plus?cursor=${forge({ store: 'Berlin', item: 'Echo Dot' })}`,
+    `/api/inventory/stores?cursor=${forge({ uploadId: 'x', storeList: 'store', store: 'Berlin' })}`,
+    `/api/inventory/stores?cursor=${forge({ uploadId: 'store#Berlin', storeList: 'other', store: 'Berlin' })}`,
+    `/api/inventory/stores/Berlin/items?cursor=${forge({ store: 'Berlin', item: 5 })}`,
+  ]) {
+    const response = await get(url);
+    assert.equal(response.statusCode, 400, `${url}: ${response.body}`);
+  }
   assert.equal((await get('/api/inventory/stores', 'not-a-token')).statusCode, 401);
 });
 
@@ -158,4 +171,36 @@ test('a multipart request without a boundary is a 400 problem, not a server erro
   assert.equal(response.statusCode, 400);
   assert.match(String(response.headers['content-type']), /problem\+json/);
   assert.match(response.json().detail, /boundary/);
+});
+
+test('the API document describes the upload body, so a client (or a fuzzer) knows to send a file', async () => {
+  const { app } = await setup;
+  const document = (await app.inject('/openapi.json')).json();
+  const upload = document.paths['/api/inventory/uploads'].post;
+  assert.equal(upload.requestBody?.required, true, JSON.stringify(upload.requestBody));
+  assert.deepEqual(Object.keys(upload.requestBody.content), ['multipart/form-data']);
+  const schema = upload.requestBody.content['multipart/form-data'].schema;
+  assert.deepEqual(schema.required, ['file']);
+  assert.equal(schema.properties.file.format, 'binary');
+});
+
+test('a malformed multipart body is a 400 problem, never a 500', async () => {
+  const { app, tokens } = await setup;
+  const boundary = '7c5156fb04a2177cf9e322ad31ebde44';
+  for (const body of [
+    `--${boundary}\r\nNone--${boundary}--\r\n`, // a part with no headers (found by the fuzzer)
+    `--${boundary}\r\nContent-Disposition: form-data\r\n\r\nno name--${boundary}--\r\n`,
+  ]) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/inventory/uploads',
+      payload: body,
+      headers: {
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        authorization: `Bearer ${tokens.manager}`,
+      },
+    });
+    assert.equal(response.statusCode, 400, `${JSON.stringify(body)}: ${response.body}`);
+    assert.match(String(response.headers['content-type']), /problem\+json/);
+  }
 });

@@ -19,7 +19,7 @@ import {
   pageOf,
   unlessConditionFails,
 } from '@agora/runtime/dynamo';
-import { decodeCursor, InvalidCursorError } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -56,8 +56,8 @@ const authorRecordKey = '#author';
 const messagePrefix = 'msg#';
 const byMessageId = 'byMessageId';
 const byAuthor = 'byAuthor';
-const topicCursorKeys = ['topicId', 'sortKey'] as const;
-const authorCursorKeys = ['topicId', 'sortKey', 'authorId'] as const;
+/** A message's sort key: only messages are ever a page's last item, so only these are cursors. */
+const messageSortKey = new RegExp(`^${messagePrefix}${cursorValues.id.source.slice(1)}`);
 /** The time before any rename: names from tokens rank below every recorded rename. */
 export const epoch = '1970-01-01T00:00:00.000Z';
 
@@ -82,8 +82,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
      * topic record (it sorts first), so "no such topic" costs nothing extra. Undefined: no topic.
      */
     async listTopic(topicId: string, limit: number, cursor?: string): Promise<MessagePage | undefined> {
-      const start = decodeCursor(cursor, topicCursorKeys);
-      if (start && start.topicId !== topicId) throw new InvalidCursorError('The cursor belongs to another topic');
+      const start = decodeCursor(cursor, { topicId, sortKey: messageSortKey });
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,
@@ -104,8 +103,7 @@ export function createMessagesRepo(documents: DynamoDBDocumentClient, tableName:
 
     /** One page of a user's messages across topics, newest first, in one Query. */
     async listByAuthor(authorId: string, limit: number, cursor?: string): Promise<MessagePage> {
-      const start = decodeCursor(cursor, authorCursorKeys);
-      if (start && start.authorId !== authorId) throw new InvalidCursorError('The cursor belongs to another user');
+      const start = decodeCursor(cursor, { topicId: cursorValues.any, sortKey: messageSortKey, authorId });
       const { Items = [], LastEvaluatedKey } = await documents.send(
         new QueryCommand({
           TableName: tableName,

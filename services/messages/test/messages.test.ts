@@ -184,6 +184,29 @@ describe('GET /api/topics/{topicId}/messages', () => {
       assertProblem(await app.inject({ method: 'GET', url: `/api/topics/${topicId}/messages`, query }), 400);
     }
   });
+
+  it('answers 400 to a forged cursor of the right keys, never 500 or the topic record as a message', async () => {
+    const topicId = await openTopic();
+    await post(testUser(), topicId);
+    const forge = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const sortKey of ['!', '#topic', 42, 'msg#not-an-id', '', '\ud800']) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/api/topics/${topicId}/messages`,
+        query: { cursor: forge({ topicId, sortKey }) },
+      });
+      assertProblem(response, 400);
+    }
+    const author = testUser();
+    for (const sortKey of ['!', 7]) {
+      const response = await app.inject({
+        method: 'GET',
+        url: `/api/users/${author.userId}/messages`,
+        query: { cursor: forge({ topicId, sortKey, authorId: author.userId }) },
+      });
+      assertProblem(response, 400);
+    }
+  });
 });
 
 describe('PATCH and DELETE /api/messages/{messageId}', () => {

@@ -11,7 +11,7 @@ import {
   pageOf,
   unlessConditionFails,
 } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -34,7 +34,7 @@ export interface Topic {
 
 const feed = 'topic';
 const activityIndex = 'byActivity';
-const listCursorKeys = ['topicId', 'feed', 'lastActivityAt'] as const;
+const listCursor = { topicId: cursorValues.id, feed, lastActivityAt: cursorValues.timestamp };
 /** Markers outlive any redelivery (SQS keeps a message 4 days at most), then DynamoDB's TTL removes them. */
 const markerTtlSeconds = 14 * 24 * 3600;
 
@@ -77,7 +77,7 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
           ExpressionAttributeValues: { ':feed': feed },
           ScanIndexForward: false,
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
+          ExclusiveStartKey: decodeCursor(cursor, listCursor),
         }),
       );
       return pageOf(Items.map(toTopic), LastEvaluatedKey);

@@ -8,6 +8,7 @@ import { tokenVerifier } from '@agora/runtime/auth';
 import type { EventPublisher } from '@agora/runtime/events';
 import type { App } from '@agora/runtime/http';
 import { createServiceApp } from '@agora/runtime/service-app';
+import { createSharedRateLimiter } from '@agora/runtime/shared-rate-limit';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
@@ -30,6 +31,7 @@ export interface UsersDependencies {
 export const usersService: FastifyPluginAsync<UsersDependencies> = async (app, { config, documents, events }) => {
   const key = signingKeyFromPem(config.JWT_PRIVATE_KEY);
   const users = createUsersRepo(documents, config.USERS_TABLE);
+  const limiter = createSharedRateLimiter(documents, config.RATE_LIMITS_TABLE);
   await app.register(tokenVerifier, {
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -40,9 +42,23 @@ export const usersService: FastifyPluginAsync<UsersDependencies> = async (app, {
   await app.register(authRoutes, {
     users,
     tokenTtlSeconds: config.TOKEN_TTL_SECONDS,
-    attemptsPerMinute: config.LOGIN_ATTEMPTS_PER_MINUTE,
+    limiter,
+    budgets: {
+      perUsernameAndClient: { name: 'login-pair', max: config.LOGIN_ATTEMPTS_PER_MINUTE, windowSeconds: 60 },
+      perClient: { name: 'login-client', max: config.LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE, windowSeconds: 60 },
+      failuresPerUsername: {
+        name: 'login-failures',
+        max: config.LOGIN_FAILURES_PER_USERNAME_PER_HOUR,
+        windowSeconds: 3600,
+      },
+    },
   });
-  await app.register(usersRoutes, { users, events });
+  await app.register(usersRoutes, {
+    users,
+    events,
+    limiter,
+    registrations: { name: 'registrations', max: config.REGISTRATIONS_PER_CLIENT_PER_HOUR, windowSeconds: 3600 },
+  });
 };
 
 export interface BuildOptions extends UsersDependencies {
@@ -53,7 +69,7 @@ export interface BuildOptions extends UsersDependencies {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const app = await createServiceApp({
     ...options,
-    readinessTables: [options.config.USERS_TABLE],
+    readinessTables: [options.config.USERS_TABLE, options.config.RATE_LIMITS_TABLE],
     openApi: { title: 'Agora users', description: 'Registration, login, profiles, the JWKS' },
   });
   await app.register(usersService, options);

@@ -5,7 +5,7 @@
  */
 
 import { type CursorPage, conditionalUpdate, failedConditions, pageOf } from '@agora/runtime/dynamo';
-import { decodeCursor } from '@agora/runtime/ids';
+import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface User {
@@ -26,7 +26,7 @@ export class UsernameTakenError extends Error {
 
 const listKey = 'user';
 const listIndex = 'byRegistration';
-const listCursorKeys = ['userId', 'listKey', 'createdAt'] as const;
+const listCursor = { userId: cursorValues.id, listKey, createdAt: cursorValues.timestamp };
 
 function usernameKey(username: string): string {
   return `username#${username.toLowerCase()}`;
@@ -112,7 +112,7 @@ export function createUsersRepo(documents: DynamoDBDocumentClient, tableName: st
           KeyConditionExpression: 'listKey = :user',
           ExpressionAttributeValues: { ':user': listKey },
           Limit: limit,
-          ExclusiveStartKey: decodeCursor(cursor, listCursorKeys),
+          ExclusiveStartKey: decodeCursor(cursor, listCursor),
         }),
       );
       return pageOf(Items.map(toUser), LastEvaluatedKey);

@@ -6,7 +6,12 @@ import { signingKeyFromPem } from '../src/signing-key.ts';
 import { createUsersRepo } from '../src/users-repo.ts';
 import { login, register, uniqueUsername, usersApp } from './harness.ts';
 
-const { app, config, deployment } = await usersApp({ LOGIN_ATTEMPTS_PER_MINUTE: '5' });
+const { app, config, deployment } = await usersApp({
+  LOGIN_ATTEMPTS_PER_MINUTE: '5',
+  LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: '8',
+  LOGIN_FAILURES_PER_USERNAME_PER_HOUR: '20',
+  REGISTRATIONS_PER_CLIENT_PER_HOUR: '3',
+});
 const key = signingKeyFromPem(config.JWT_PRIVATE_KEY);
 
 describe('POST /api/auth/login', () => {
@@ -51,41 +56,88 @@ describe('POST /api/auth/login', () => {
     }
   });
 
-  it('limits attempts per username, whichever client tries', async () => {
+  const attempt = (target: typeof app, username: string, remoteAddress: string, password = 'guessing wrong') =>
+    target.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username, password } });
+
+  it('limits one client guessing one username', async () => {
     const user = await register(app, uniqueUsername('limited'));
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 7; attempt++) {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: `10.0.0.${attempt + 1}`,
-        payload: { username: user.username, password: 'guessing wrong' },
-      });
-      statuses.push(response.statusCode);
-    }
+    for (let index = 0; index < 7; index++) statuses.push((await attempt(app, user.username, '10.0.0.1')).statusCode);
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
+    const limited = await attempt(app, user.username, '10.0.0.1');
+    assert.match(String(limited.headers['content-type']), /problem\+json/);
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+  });
+
+  it('does not let anyone lock a user out: wrong passwords from other clients leave the real user able to log in', async () => {
+    const user = await register(app, uniqueUsername('victim'));
+    for (let index = 0; index < 12; index++) {
+      assert.equal((await attempt(app, user.username, `10.66.0.${index + 1}`)).statusCode, 401);
+    }
+    const real = await attempt(app, user.username, '10.77.0.1', user.password);
+    assert.equal(real.statusCode, 200, real.body);
   });
 
   it('limits attempts per client, whichever usernames it tries', async () => {
     const statuses: number[] = [];
-    for (let attempt = 0; attempt < 7; attempt++) {
-      const response = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        remoteAddress: '10.9.9.9',
-        payload: { username: uniqueUsername('spray'), password: 'guessing wrong' },
-      });
-      statuses.push(response.statusCode);
+    for (let index = 0; index < 10; index++) {
+      statuses.push((await attempt(app, uniqueUsername('spray'), '10.9.9.9')).statusCode);
     }
-    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429]);
-    const limited = await app.inject({
-      method: 'POST',
-      url: '/api/auth/login',
-      remoteAddress: '10.9.9.9',
-      payload: { username: 'x', password: 'y' },
-    });
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 401, 401, 429, 429]);
+    const limited = await attempt(app, 'x', '10.9.9.9');
     assert.match(String(limited.headers['content-type']), /problem\+json/);
     assert.ok(limited.headers['retry-after']);
+  });
+
+  it('keeps a slower budget of failures per username, across all clients', async () => {
+    const user = await register(app, uniqueUsername('distributed'));
+    const statuses: number[] = [];
+    for (let index = 0; index < 22; index++) {
+      statuses.push((await attempt(app, user.username, `10.88.${index}.1`)).statusCode);
+    }
+    assert.deepEqual(statuses, [...Array(20).fill(401), 429, 429]);
+  });
+});
+
+describe('limits that hold across tasks', async () => {
+  // A second task of the same service: same tables, same signing key, its own memory.
+  const second = await usersApp(
+    {
+      LOGIN_ATTEMPTS_PER_MINUTE: '5',
+      LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: '8',
+      REGISTRATIONS_PER_CLIENT_PER_HOUR: '3',
+    },
+    { deployment, signingKeyPem: config.JWT_PRIVATE_KEY },
+  );
+  const tasks = [app, second.app];
+
+  it('counts login attempts from every task against one budget', async () => {
+    const user = await register(app, uniqueUsername('twotasks'));
+    const statuses: number[] = [];
+    for (let index = 0; index < 8; index++) {
+      const response = await tasks[index % 2]?.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.50.0.1',
+        payload: { username: user.username, password: 'guessing wrong' },
+      });
+      statuses.push(response?.statusCode ?? 0);
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+  });
+
+  it('counts registrations from every task against one budget per client', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 5; index++) {
+      const response = await tasks[index % 2]?.inject({
+        method: 'POST',
+        url: '/api/users',
+        remoteAddress: '10.51.0.1',
+        payload: { username: uniqueUsername('signup'), password: 'correct horse battery', displayName: 'Signer' },
+      });
+      statuses.push(response?.statusCode ?? 0);
+    }
+    assert.deepEqual(statuses, [201, 201, 201, 429, 429]);
   });
 });
 

@@ -3,17 +3,21 @@ import { after } from 'node:test';
 import { loadConfig } from '@agora/runtime/config';
 import { snsEventPublisher } from '@agora/runtime/events';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
-import { capturedLogger, provision } from '@agora/tools/testing/testing';
+import { capturedLogger, provision, type TestDeployment } from '@agora/tools/testing/testing';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { buildApp } from '../src/app.ts';
 import { usersConfigSchema } from '../src/config.ts';
 
-export async function usersApp(overrides: Record<string, string> = {}, injected: { sns?: SNSClient } = {}) {
-  const deployment = await provision('users');
+export async function usersApp(
+  overrides: Record<string, string> = {},
+  injected: { sns?: SNSClient; deployment?: TestDeployment; signingKeyPem?: string } = {},
+) {
+  // A second app on the same deployment and key is a second task of the same service.
+  const deployment = injected.deployment ?? (await provision('users'));
   const config = loadConfig(usersConfigSchema, {
     ...deployment.env,
     AWS_ENDPOINT_URL: deployment.endpoint,
-    JWT_PRIVATE_KEY: generateSigningKeyPem(),
+    JWT_PRIVATE_KEY: injected.signingKeyPem ?? generateSigningKeyPem(),
     ...overrides,
   });
   const logs = capturedLogger('users');
@@ -31,6 +35,12 @@ export async function usersApp(overrides: Record<string, string> = {}, injected:
 export type UsersApp = Awaited<ReturnType<typeof usersApp>>;
 
 let counter = 0;
+/** A client address of its own, so tests don't trip each other's per-client limits. */
+export function uniqueAddress(): string {
+  counter += 1;
+  return `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+}
+
 export function uniqueUsername(label = 'user'): string {
   counter += 1;
   return `${label}_${process.pid}_${counter}`.slice(0, 32);
@@ -40,6 +50,7 @@ export async function register(app: UsersApp['app'], username = uniqueUsername()
   const response = await app.inject({
     method: 'POST',
     url: '/api/users',
+    remoteAddress: uniqueAddress(),
     payload: { username, password: 'correct horse battery', displayName },
   });
   if (response.statusCode !== 201) throw new Error(`register failed: ${response.statusCode} ${response.body}`);
@@ -47,12 +58,10 @@ export async function register(app: UsersApp['app'], username = uniqueUsername()
 }
 
 export async function login(app: UsersApp['app'], username: string, password = 'correct horse battery') {
-  // Each login from its own address, so tests don't trip the per-client login limit.
-  const remoteAddress = `10.${counter % 250}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   const response = await app.inject({
     method: 'POST',
     url: '/api/auth/login',
-    remoteAddress,
+    remoteAddress: uniqueAddress(),
     payload: { username, password },
   });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { register, uniqueUsername, usersApp } from './harness.ts';
+import { register, uniqueAddress, uniqueUsername, usersApp } from './harness.ts';
 
 const { app, logs } = await usersApp();
 
@@ -52,6 +52,7 @@ describe('POST /api/users', () => {
         app.inject({
           method: 'POST',
           url: '/api/users',
+          remoteAddress: uniqueAddress(),
           payload: { username, password: 'correct horse battery', displayName: `Racer ${i}` },
         }),
       ),
@@ -70,6 +71,7 @@ describe('POST /api/users', () => {
     ['displayName is null', { ...valid, displayName: null }, 400],
     ['username too short', { ...valid, username: 'ab' }, 400],
     ['username too long', { ...valid, username: 'a'.repeat(33) }, 400],
+    ['displayName with an unpaired surrogate', { ...valid, displayName: 'Ada \ud800' }, 400],
     ['username with a space', { ...valid, username: 'has space' }, 400],
     ['username with a dash', { ...valid, username: 'has-dash' }, 400],
     ['password shorter than 10', { ...valid, password: 'short' }, 400],

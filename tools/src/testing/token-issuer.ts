@@ -24,15 +24,21 @@ export interface TestIssuer {
   /** the published key's id and its private half, for tests that craft tokens by hand */
   readonly keyId: string;
   readonly privateKeyPem: string;
+  /** how many times the JWKS has been fetched */
+  jwksRequests(): number;
+  /** publish one more key (as a key rotation does); tokens signed with it carry its kid */
+  rotate(): { keyId: string; privateKeyPem: string };
   token(user: TestUser, overrides?: Record<string, unknown>): string;
 }
 
 export async function startTestIssuer(issuer = 'agora-users', audience = 'agora'): Promise<TestIssuer> {
   // The users service's own key handling: the same key id (thumbprint) and JWKS entry.
   const key = signingKeyFromPem(generateSigningKeyPem());
-  const body = JSON.stringify({ keys: [key.publicJwk] });
+  const published = [key.publicJwk];
+  let requests = 0;
   const server = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    requests += 1;
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: published }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -43,6 +49,12 @@ export async function startTestIssuer(issuer = 'agora-users', audience = 'agora'
     audience,
     keyId: key.keyId,
     privateKeyPem: key.privateKeyPem,
+    jwksRequests: () => requests,
+    rotate() {
+      const next = signingKeyFromPem(generateSigningKeyPem());
+      published.push(next.publicJwk);
+      return { keyId: next.keyId, privateKeyPem: next.privateKeyPem };
+    },
     token(user, overrides = {}) {
       const now = Math.floor(Date.now() / 1000);
       const payload = {

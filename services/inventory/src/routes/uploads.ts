@@ -20,6 +20,18 @@ import type { UploadsRepo } from '../uploads-repo.ts';
 import { UploadSchema } from './schemas.ts';
 
 export const inventoryManagerRole = 'inventory-manager';
+
+/** The multipart body as the API document describes it: one file part holding the CSV. */
+const UploadBody = Type.Object(
+  {
+    file: Type.String({
+      format: 'binary',
+      contentMediaType: 'text/csv',
+      description: 'the stock file: a header row store,item,count, then one row per item',
+    }),
+  },
+  { required: ['file'] },
+);
 /** Room for the multipart envelope around the file itself. */
 const envelopeBytes = 64 * 1024;
 
@@ -34,6 +46,16 @@ function tooLarge(limitBytes: number): HttpProblem {
   return new HttpProblem(413, `The file is larger than the limit of ${limitBytes} bytes`, {
     type: 'urn:agora:problem:too-large',
   });
+}
+
+/**
+ * The multipart parser's own errors (a part without headers, a body cut short, a missing name)
+ * are the client's: a 400 problem naming what the parser found, never a 500.
+ */
+function malformed(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return problems.badRequest(`The multipart/form-data body is malformed: ${message.slice(0, 200)}`);
 }
 
 /** A safe last path segment for the object key: no slashes, no control characters. */
@@ -57,10 +79,15 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
     '/api/inventory/uploads',
     {
       onRequest: [app.authenticate, requireRole(inventoryManagerRole)],
+      // The body is documented, not parsed before the handler: the handler streams the file part
+      // to S3 and refuses a body without one itself (a 400 problem), so nothing is validated here.
+      validatorCompiler: () => (value) => ({ value }),
       schema: {
         tags: ['inventory'],
         summary: 'Upload a stock file (multipart/form-data, one file part: CSV with store,item,count)',
         security: bearerAuth,
+        consumes: ['multipart/form-data'],
+        body: UploadBody,
         response: {
           202: Type.Object({ uploadId: Type.String(), status: Type.Literal('received'), location: Type.String() }),
           ...problemResponses(400, 401, 403, 413, 415),
@@ -75,8 +102,18 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
       if (!/;\s*boundary=/i.test(request.headers['content-type'] ?? '')) {
         throw problems.badRequest('The multipart/form-data Content-Type has no boundary');
       }
-      const part = await request.file();
+      let part: Awaited<ReturnType<typeof request.file>>;
+      try {
+        part = await request.file();
+      } catch (error) {
+        throw malformed(error);
+      }
       if (!part) throw problems.badRequest('The request has no file part');
+      // The body is parsed as it streams: a malformation past the part's headers surfaces here.
+      let bodyError: unknown;
+      part.file.once('error', (error) => {
+        bodyError = error;
+      });
 
       const uploadId = newId();
       const fileName = safeFileName(part.filename);
@@ -100,6 +137,8 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
         flush: (done) => done(part.file.truncated ? tooLarge(limitBytes) : null),
       });
       part.file.pipe(withinLimit);
+      // pipe() does not pass errors on: without this, a body cut short leaves the S3 upload waiting
+      part.file.once('error', (error) => withinLimit.destroy(error));
       const transfer = new S3Upload({
         client: s3,
         params: {
@@ -120,6 +159,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
         const tooBig = part.file.truncated;
         await uploads.fail(uploadId, tooBig ? 'The file was larger than the limit' : 'The upload did not complete');
         if (tooBig) throw tooLarge(limitBytes);
+        if (bodyError) throw malformed(bodyError);
         throw error;
       }
       await uploads.recordObject(uploadId, { size: part.file.bytesRead, eTag });

@@ -6,9 +6,15 @@
  * after maxReceiveCount. On stop: no new receive, the pending long poll ends, the current file
  * finishes or, past the drain timeout, is handed back (lease released, visibility 0) for another
  * worker. ECS task protection is held while a file loads.
+ *
+ * A worker that dies mid-file (a kill, OOM, a lost host) leaves its message to come back, and SQS
+ * counts that receive as if the file had failed. So a message near maxReceiveCount is handed to a
+ * fresh copy of itself (same body, receive count back to zero, `refreshesAttribute` + 1) before
+ * it is worked on, a bounded number of times; the file's own budget is the failures its
+ * processing caused, counted on the upload, and each rerun resumes at the file's last checkpoint.
  */
 import { createQueuePoller, receiveCountOf, retryDelaySeconds, type Settlement } from '@agora/runtime/queue-poller';
-import { ChangeMessageVisibilityCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import type { UploadsRepo } from '../uploads-repo.ts';
 import type { ProcessContext, ProcessOutcome } from './process-object.ts';
@@ -38,6 +44,11 @@ export interface WorkerHealth {
   readonly lastActivityAt: string;
   readonly filesLoaded: number;
 }
+
+/** the message attribute counting how often a message was handed to a fresh copy */
+export const refreshesAttribute = 'agora-refreshes';
+/** bounds the receives of one file (maxReceiveCount × this), even if the file itself kills workers */
+const maxRefreshes = 3;
 
 export function createFilesWorker(options: FilesWorkerOptions) {
   const { sqs, queueUrl, logger: log } = options;
@@ -74,6 +85,21 @@ export function createFilesWorker(options: FilesWorkerOptions) {
       return retryLater(receiveCount);
     }
     if (parsed.kind === 'test') return 'done';
+    const refreshes = Number(message.MessageAttributes?.[refreshesAttribute]?.StringValue ?? '0');
+    if (receiveCount >= options.maxReceiveCount - 1 && refreshes < maxRefreshes) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: message.Body ?? '',
+          MessageAttributes: { [refreshesAttribute]: { DataType: 'Number', StringValue: String(refreshes + 1) } },
+        }),
+      );
+      log.info(
+        { messageId, receiveCount, refreshes: refreshes + 1 },
+        'message near its receive limit: handed to a fresh copy',
+      );
+      return 'done';
+    }
 
     const abort = new AbortController();
     current = abort;
@@ -120,9 +146,13 @@ export function createFilesWorker(options: FilesWorkerOptions) {
       }
       log.error({ err: error, messageId, receiveCount, uploadId: leased }, 'loading a file failed; it will be retried');
       if (leased) {
-        if (receiveCount >= options.maxReceiveCount) {
+        // Only failures the file's processing caused count against its budget: a worker that
+        // died (a kill, OOM, a lost host) never gets here, so its receives are not the file's fault.
+        const failures = await options.uploads.recordFailure(leased).catch(() => receiveCount);
+        const lastReceive = receiveCount >= options.maxReceiveCount && refreshes >= maxRefreshes;
+        if (failures >= options.maxReceiveCount - 1 || lastReceive) {
           await options.uploads
-            .fail(leased, `Gave up after ${receiveCount} attempts: ${(error as Error).message}`, options.owner)
+            .fail(leased, `Gave up after ${failures} failed attempts: ${(error as Error).message}`, options.owner)
             .catch(() => {});
         } else {
           await options.uploads.releaseLease(leased, options.owner).catch(() => {});
@@ -145,6 +175,7 @@ export function createFilesWorker(options: FilesWorkerOptions) {
     batchSize: 1,
     waitTimeSeconds: options.pollWaitSeconds,
     visibilityTimeoutSeconds: options.visibilitySeconds,
+    messageAttributeNames: [refreshesAttribute],
     retryDelaySeconds: (receiveCount) => retryDelaySeconds(receiveCount, options.retryBaseSeconds),
     onReceive: () => {
       lastActivityAt = Date.now();

@@ -17,13 +17,15 @@
  *   set to zero is in the zero set with this upload's id (no write, no alert again); an item it
  *   raised above zero is no longer at zero, so it makes no transition again;
  * - rows it did not reach are judged against the state before the file, as in a clean run.
+ * - a rerun that knows how far an earlier attempt committed (`resumeAfter`, every chunk up to it
+ *   written and its alerts published) reads those rows only to count them, and writes from there.
  * The one window left, a crash between publishing an alert and removing its mark, republishes
  * that one alert with the same `alertId` (consumers can drop it). Repeated (store, item) rows:
  * within a chunk the last one wins; across chunks each is applied in file order.
  */
 import type { InventoryRepo, StoredStockItem } from '../inventory-repo.ts';
 import { stockKey } from '../inventory-repo.ts';
-import type { RejectedLine, UploadResult } from '../uploads-repo.ts';
+import type { Checkpoint, RejectedLine, UploadResult } from '../uploads-repo.ts';
 import type { AlertPublisher, StockAlert } from './stock-alerts.ts';
 import type { StockRecord, StockRow } from './stock-csv.ts';
 
@@ -43,6 +45,10 @@ export interface LoadOptions {
   readonly resume?: boolean;
   /** called every `progressEvery` rows read, with the count so far */
   readonly onProgress?: (rowsRead: number) => void;
+  /** where an earlier attempt's committed work ends: its rows are read (to count) but not written */
+  readonly resumeAfter?: Checkpoint | undefined;
+  /** called after each chunk whose writes and alerts, and all before it, are committed */
+  readonly onCommitted?: (committed: Checkpoint) => Promise<void> | void;
 }
 
 const progressEvery = 5000;
@@ -79,9 +85,12 @@ export async function loadStock(
   const zeroSets = new Map<string, Map<string, StoredStockItem>>();
   let rowsAccepted = 0;
   let rowsRejected = 0;
-  let alertsSent = 0;
+  const skipRows = options.resumeAfter?.rows ?? 0;
+  let alertsSent = options.resumeAfter?.alertsSent ?? 0;
   let writeRequests = 0;
-  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
+  let inFlight:
+    | { readonly done: Promise<void>; readonly keys: ReadonlySet<string>; readonly rowsRead: number }
+    | undefined;
 
   async function publish(alerts: readonly StockAlert[]): Promise<void> {
     for (const alert of alerts) {
@@ -103,6 +112,7 @@ export async function loadStock(
   async function flush(): Promise<void> {
     if (pending.size === 0) return;
     options.signal?.throwIfAborted();
+    const rowsRead = rowsAccepted + rowsRejected;
     const rows = [...pending.values()];
     const keys = new Set(pending.keys());
     pending.clear();
@@ -144,8 +154,10 @@ export async function loadStock(
       await publish(alerts);
     })();
     done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
-    inFlight = { done, keys };
+    inFlight = { done, keys, rowsRead };
     await previous?.done;
+    // This flush awaited every chunk before `previous` too: all of it is committed.
+    if (previous) await options.onCommitted?.({ rows: previous.rowsRead, alertsSent });
   }
 
   if (options.resume) await publish((await inventory.pendingAlerts(uploadId)).map(toAlert));
@@ -159,6 +171,8 @@ export async function loadStock(
     }
     rowsAccepted += 1;
     if (stores.size < maxStoresTracked) stores.add(record.store);
+    // committed by an earlier attempt: counted above, not written again
+    if (rowsAccepted + rowsRejected <= skipRows) continue;
     const key = stockKey(record);
     // Last one wins: re-inserting moves a repeated row after the others in its chunk.
     pending.delete(key);

@@ -14,6 +14,8 @@ import { type LoadDependencies, loadStock } from './load-stock.ts';
 import { type CreatedObject, unquoteETag } from './s3-events.ts';
 import { readStockCsv, UnreadableFileError } from './stock-csv.ts';
 
+/** rows between two checkpoints of a file's progress */
+const checkpointEvery = 2000;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A time-ordered (v7-shaped) id that is the same every time for the same object version. */
@@ -114,10 +116,18 @@ export async function processObject(
     return { outcome: 'failed', uploadId };
   }
   try {
+    let checkpointed = claim.upload.committed?.rows ?? 0;
     const loaded = await loadStock(deps, uploadId, readStockCsv(body), {
       signal: context.signal,
       resume: (claim.upload.attempts ?? 1) > 1,
+      resumeAfter: claim.upload.committed,
       onProgress: (rowsRead) => context.onProgress?.(uploadId, rowsRead),
+      // One write per `checkpointEvery` rows: a rerun repeats at most that many.
+      onCommitted: async (committed) => {
+        if (committed.rows - checkpointed < checkpointEvery) return;
+        checkpointed = committed.rows;
+        await uploads.checkpoint(uploadId, owner, committed);
+      },
     });
     await uploads.addStores(loaded.stores);
     await uploads.finish(uploadId, owner, loaded);

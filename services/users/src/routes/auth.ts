@@ -1,16 +1,27 @@
 /** /api/auth/login: a username and password for a short-lived ES256 token. */
-import { HttpProblem, problems } from '@agora/runtime/problem';
+import { problems } from '@agora/runtime/problem';
 import { problemResponses } from '@agora/runtime/schemas';
+import { type RateBudget, rateLimited, type SharedRateLimiter } from '@agora/runtime/shared-rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { decoyHash, verifyPassword } from '../passwords.ts';
 import type { UsersRepo } from '../users-repo.ts';
 
+export interface LoginBudgets {
+  /** one username from one client */
+  readonly perUsernameAndClient: RateBudget;
+  /** one client, whichever usernames it tries (spraying) */
+  readonly perClient: RateBudget;
+  /** failures against one username from every client together (distributed guessing) */
+  readonly failuresPerUsername: RateBudget;
+}
+
 export interface AuthRoutesOptions {
   readonly users: UsersRepo;
   readonly tokenTtlSeconds: number;
-  readonly attemptsPerMinute: number;
+  readonly limiter: SharedRateLimiter;
+  readonly budgets: LoginBudgets;
 }
 
 const LoginBody = Type.Object(
@@ -19,29 +30,21 @@ const LoginBody = Type.Object(
 );
 
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, options) => {
-  // Two budgets per attempt: one per client address (spraying many usernames) and one per
-  // username (one account attacked from many addresses). Both are counted on every attempt.
-  const limiters = [
-    app.createRateLimit({
-      max: options.attemptsPerMinute,
-      timeWindow: '1 minute',
-      keyGenerator: (request) => `login-client:${request.ip}`,
-    }),
-    app.createRateLimit({
-      max: options.attemptsPerMinute,
-      timeWindow: '1 minute',
-      keyGenerator: (request) => `login-user:${(request.body as { username: string }).username.toLowerCase()}`,
-    }),
-  ];
-  const limitAttempts = async (request: FastifyRequest, reply: FastifyReply) => {
-    for (const limiter of limiters) {
-      const result = await limiter(request);
-      if (!result.isAllowed && result.isExceeded) {
-        reply.header('retry-after', result.ttlInSeconds);
-        throw new HttpProblem(429, `Too many login attempts: retry in ${result.ttlInSeconds} s`, {
-          type: 'urn:agora:problem:rate-limited',
-        });
-      }
+  const { limiter, budgets } = options;
+  const usernameOf = (request: FastifyRequest) => (request.body as { username: string }).username.toLowerCase();
+
+  // The counters are shared by every users task. Every attempt counts against the client's
+  // budgets; only failures count against the username's, so nobody can spend a user's budget
+  // by succeeding, and one address cannot lock anyone out: it hits its own limits first.
+  const limitAttempts = async (request: FastifyRequest) => {
+    const username = usernameOf(request);
+    const [pair, client, account] = await Promise.all([
+      limiter.take(budgets.perUsernameAndClient, `${username}\n${request.ip}`),
+      limiter.take(budgets.perClient, request.ip),
+      limiter.peek(budgets.failuresPerUsername, username),
+    ]);
+    for (const state of [pair, client, account]) {
+      if (!state.allowed) throw rateLimited('Too many login attempts', state);
     }
   };
 
@@ -60,7 +63,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
             tokenType: Type.Literal('Bearer'),
             expiresIn: Type.Integer({ description: 'seconds' }),
           }),
-          ...problemResponses(400, 401, 413, 415, 429),
+          ...problemResponses(400, 401, 413, 415, 429, 503),
         },
       },
     },
@@ -68,6 +71,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
       const user = await options.users.findWithSecretByUsername(request.body.username);
       const valid = await verifyPassword(request.body.password, user?.passwordHash ?? decoyHash);
       if (!user || !valid) {
+        await limiter.take(budgets.failuresPerUsername, usernameOf(request));
         request.log.info('login refused');
         throw problems.unauthorized('Unknown username or wrong password');
       }

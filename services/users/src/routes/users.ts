@@ -5,6 +5,7 @@ import { newId } from '@agora/runtime/ids';
 import { readPage } from '@agora/runtime/paging';
 import { problems } from '@agora/runtime/problem';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
+import { type RateBudget, rateLimited, type SharedRateLimiter } from '@agora/runtime/shared-rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { hashPassword } from '../passwords.ts';
@@ -39,12 +40,20 @@ const OwnProfile = Type.Object({
 export interface UsersRoutesOptions {
   readonly users: UsersRepo;
   readonly events: EventPublisher;
+  readonly limiter: SharedRateLimiter;
+  /** registrations per client address, counted across every users task */
+  readonly registrations: RateBudget;
 }
 
-export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, { users, events }) => {
+export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async (app, options) => {
+  const { users, events, limiter } = options;
   app.post(
     '/api/users',
     {
+      preHandler: async (request) => {
+        const state = await limiter.take(options.registrations, request.ip);
+        if (!state.allowed) throw rateLimited('Too many registrations from this address', state);
+      },
       schema: {
         tags: ['users'],
         summary: 'Register',
@@ -52,7 +61,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
           { username: Username, password: Password, displayName: DisplayName },
           { additionalProperties: false },
         ),
-        response: { 201: PublicUser, ...problemResponses(400, 409, 413, 415, 429) },
+        response: { 201: PublicUser, ...problemResponses(400, 409, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {

@@ -1,0 +1,87 @@
+/**
+ * The users service's public keys, as a verifier holds them. A token's `kid` is attacker-chosen,
+ * so an unknown one must not cost a request to users each time: the JWKS is fetched at most once
+ * per `minRefetchIntervalMs` whatever kids arrive (every kid not in the last answer is refused
+ * without a fetch until then), and refreshed when older than `maxAgeMs`. A failed or malformed
+ * fetch keeps the keys already known, so real tokens keep verifying while users is unreachable.
+ */
+import { createPublicKey } from 'node:crypto';
+
+export interface JwksKeyStoreOptions {
+  readonly url: string;
+  /** the shortest time between two fetches, whatever triggers them */
+  readonly minRefetchIntervalMs?: number;
+  /** known keys are refreshed (not dropped) once the last successful fetch is this old */
+  readonly maxAgeMs?: number;
+  readonly fetchTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+export interface JwksKeyStore {
+  /** the PEM of the published ES256 key with this id, or undefined when none is published */
+  publicKeyPem(kid: string): Promise<string | undefined>;
+}
+
+/** Only keys that can verify an ES256 signature are kept; anything else in the set is ignored. */
+function es256Keys(body: unknown): Map<string, string> {
+  const keys = new Map<string, string>();
+  const entries = (body as { keys?: unknown })?.keys;
+  if (!Array.isArray(entries)) throw new Error('the JWKS has no keys array');
+  for (const entry of entries.slice(0, 20)) {
+    const jwk = entry as Record<string, unknown>;
+    const usable =
+      typeof jwk.kid === 'string' &&
+      jwk.kty === 'EC' &&
+      jwk.crv === 'P-256' &&
+      (jwk.alg === undefined || jwk.alg === 'ES256') &&
+      (jwk.use === undefined || jwk.use === 'sig');
+    if (!usable) continue;
+    try {
+      const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } as never, format: 'jwk' });
+      keys.set(jwk.kid as string, key.export({ format: 'pem', type: 'spki' }).toString());
+    } catch {
+      // a malformed entry verifies nothing; the others still count
+    }
+  }
+  return keys;
+}
+
+export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
+  const minRefetchIntervalMs = options.minRefetchIntervalMs ?? 30_000;
+  const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? 5_000;
+  const now = options.now ?? Date.now;
+  let keys = new Map<string, string>();
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let attemptedAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  async function fetchKeys(): Promise<void> {
+    attemptedAt = now();
+    try {
+      const response = await fetch(options.url, { signal: AbortSignal.timeout(fetchTimeoutMs) });
+      if (!response.ok) throw new Error(`the JWKS answered ${response.status}`);
+      keys = es256Keys(await response.json());
+      fetchedAt = now();
+    } catch {
+      // keep the keys we have: the next attempt comes after the minimum interval
+    }
+  }
+
+  /** One fetch at a time, and none sooner than the minimum interval after the last attempt. */
+  function refetch(): Promise<void> {
+    if (inFlight) return inFlight;
+    if (now() - attemptedAt < minRefetchIntervalMs) return Promise.resolve();
+    inFlight = fetchKeys().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  return {
+    async publicKeyPem(kid) {
+      if (!keys.has(kid) || now() - fetchedAt >= maxAgeMs) await refetch();
+      return keys.get(kid);
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Rate limits that hold across every task of a service: one counter per budget and key in the
+ * rate-limits table (see the catalogue), counting the hits of a window that starts with its first
+ * hit and ends `windowSeconds` later (`expiresAt`, also DynamoDB's TTL attribute, which removes
+ * it). Hits are counted atomically by conditional UpdateItem, so N tasks allow the limit, not N
+ * times it. Keys are hashed: the table holds no usernames or addresses.
+ */
+import { createHash } from 'node:crypto';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from './dynamo.ts';
+import { HttpProblem } from './problem.ts';
+
+export interface RateBudget {
+  /** names the budget in the counters' keys, so two budgets never share a counter */
+  readonly name: string;
+  readonly max: number;
+  readonly windowSeconds: number;
+}
+
+export interface BudgetState {
+  /** whether this request is within the budget */
+  readonly allowed: boolean;
+  /** seconds until the current window ends */
+  readonly retryAfterSeconds: number;
+}
+
+export interface SharedRateLimiter {
+  /** Counts one use of the budget for `key` and says whether it is still within it. */
+  take(budget: RateBudget, key: string): Promise<BudgetState>;
+  /** Says whether the budget for `key` has room left, without counting a use. */
+  peek(budget: RateBudget, key: string): Promise<BudgetState>;
+}
+
+export function createSharedRateLimiter(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  now: () => number = Date.now,
+): SharedRateLimiter {
+  const limitKeyOf = (budget: RateBudget, key: string) =>
+    `${budget.name}#${createHash('sha256').update(key).digest('base64url')}`;
+  const stateOf = (budget: RateBudget, hits: number, expiresAt: number, seconds: number, counted: boolean) => ({
+    allowed: counted ? hits <= budget.max : hits < budget.max,
+    retryAfterSeconds: Math.max(1, expiresAt - seconds),
+  });
+
+  /** Counts a hit in the window that is running (its expiresAt still ahead), if there is one. */
+  async function countInRunningWindow(limitKey: string, seconds: number) {
+    const output = await unlessConditionFails(
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { limitKey },
+          UpdateExpression: 'ADD hits :one',
+          ConditionExpression: 'expiresAt > :now',
+          ExpressionAttributeValues: { ':one': 1, ':now': seconds },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return output?.Attributes;
+  }
+
+  /** Starts a window with this hit, unless another task has just started one. */
+  async function startWindow(limitKey: string, seconds: number, windowSeconds: number) {
+    const expiresAt = seconds + windowSeconds;
+    const output = await unlessConditionFails(
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { limitKey },
+          UpdateExpression: 'SET hits = :one, expiresAt = :expiresAt',
+          // TTL deletes lazily, so an expired window may still be there: it is replaced
+          ConditionExpression: 'attribute_not_exists(limitKey) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt, ':now': seconds },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return output?.Attributes;
+  }
+
+  return {
+    async take(budget, key) {
+      const limitKey = limitKeyOf(budget, key);
+      const seconds = Math.floor(now() / 1000);
+      // Bounded: each round loses only to another task that changed the window meanwhile.
+      for (let round = 0; round < 3; round++) {
+        const item =
+          (await countInRunningWindow(limitKey, seconds)) ??
+          (await startWindow(limitKey, seconds, budget.windowSeconds));
+        if (item) return stateOf(budget, Number(item.hits), Number(item.expiresAt), seconds, true);
+      }
+      throw new Error(`the ${budget.name} counter changed under every attempt to count a hit`);
+    },
+    async peek(budget, key) {
+      const seconds = Math.floor(now() / 1000);
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { limitKey: limitKeyOf(budget, key) }, ConsistentRead: true }),
+      );
+      const running = Item && Number(Item.expiresAt) > seconds;
+      return running
+        ? stateOf(budget, Number(Item.hits), Number(Item.expiresAt), seconds, false)
+        : { allowed: true, retryAfterSeconds: 1 };
+    },
+  };
+}
+
+/** The 429 problem for an exhausted budget; the error handler sends its Retry-After. */
+export function rateLimited(detail: string, state: BudgetState): HttpProblem {
+  return new HttpProblem(429, `${detail}: retry in ${state.retryAfterSeconds} s`, {
+    type: 'urn:agora:problem:rate-limited',
+    retryAfterSeconds: state.retryAfterSeconds,
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * The merged API document: every `$ref` in it resolves, and to the schema the service that
+ * documents the operation declared, though every service names its schemas alike (`def-N`).
+ */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { createBaseApp } from '@agora/runtime/http';
+import { registerOpenApi } from '@agora/runtime/openapi';
+import { Page, problemResponses } from '@agora/runtime/schemas';
+import { capturedLogger } from '@agora/tools/testing/testing';
+import { Type } from 'typebox';
+import { mergeDocuments, type OpenApiDocument } from '../src/docs.ts';
+
+/** A service's own document, generated as every service's is, from routes with shared schemas. */
+async function serviceDocument(
+  title: string,
+  routes: { path: string; schema: ReturnType<typeof Type.Object>; alsoReturns?: ReturnType<typeof Type.Object> }[],
+) {
+  const app = await createBaseApp({
+    logger: capturedLogger(title).logger,
+    corsOrigins: '',
+    bodyLimitBytes: 1024,
+    rateLimitPerMinute: 100,
+    readiness: async () => {},
+  });
+  after(() => app.close());
+  await registerOpenApi(app, { title });
+  for (const { path, schema, alsoReturns } of routes) {
+    app.get(
+      path,
+      {
+        schema: {
+          tags: [title],
+          response: { 200: Page(schema), ...(alsoReturns ? { 201: alsoReturns } : {}), ...problemResponses(400) },
+        },
+      },
+      async () => ({ items: [] }),
+    );
+  }
+  await app.ready();
+  return app.swagger() as unknown as Partial<OpenApiDocument>;
+}
+
+const PublicUser = Type.Object(
+  { userId: Type.String(), username: Type.String(), displayName: Type.String() },
+  { $id: 'PublicUser' },
+);
+const StockItem = Type.Object(
+  { store: Type.String(), item: Type.String(), count: Type.Integer() },
+  { $id: 'StockItem' },
+);
+const Upload = Type.Object({ uploadId: Type.String(), status: Type.String() }, { $id: 'Upload' });
+
+/** Every `$ref` under `value`, with the JSON path it was found at. */
+function refsIn(value: unknown, path = ''): { at: string; ref: string }[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key === '$ref' && typeof item === 'string' ? [{ at: path, ref: item }] : refsIn(item, `${path}/${key}`),
+  );
+}
+
+function resolve(document: Partial<OpenApiDocument>, ref: string): unknown {
+  assert.match(ref, /^#\/components\/schemas\/[A-Za-z0-9._-]+$/, `a local, valid component name: ${ref}`);
+  return document.components?.schemas?.[ref.slice('#/components/schemas/'.length)];
+}
+
+/** A schema with every `$ref` in it replaced by what it points at, in the document it came from. */
+function dereferenced(document: Partial<OpenApiDocument>, value: unknown, depth = 0): unknown {
+  assert.ok(depth < 20, 'no endless reference chain');
+  if (Array.isArray(value)) return value.map((item) => dereferenced(document, item, depth + 1));
+  if (typeof value !== 'object' || value === null) return value;
+  const { $ref, ...rest } = value as Record<string, unknown>;
+  if (typeof $ref === 'string') return dereferenced(document, resolve(document, $ref), depth + 1);
+  return Object.fromEntries(Object.entries(rest).map(([key, item]) => [key, dereferenced(document, item, depth + 1)]));
+}
+
+describe('the merged OpenAPI document', async () => {
+  const users = await serviceDocument('users', [{ path: '/api/users', schema: PublicUser }]);
+  const inventory = await serviceDocument('inventory', [
+    { path: '/api/inventory/stores/{store}/items', schema: StockItem, alsoReturns: Upload },
+  ]);
+  const merged = mergeDocuments([
+    { services: ['inventory'], document: inventory },
+    { services: ['users'], document: users },
+  ]);
+
+  it('is built from documents whose schema names collide (the case it must survive)', () => {
+    const userNames = Object.keys(users.components?.schemas ?? {});
+    const inventoryNames = Object.keys(inventory.components?.schemas ?? {});
+    assert.ok(
+      userNames.some((name) => inventoryNames.includes(name)),
+      `${userNames} / ${inventoryNames}`,
+    );
+  });
+
+  it('resolves every $ref to the schema the operation’s own service declared', () => {
+    const refs = refsIn(merged.paths);
+    assert.ok(refs.length >= 2, `${refs.length} refs walked`);
+    for (const { at, ref } of refs) {
+      assert.ok(resolve(merged, ref), `${at}: ${ref} resolves`);
+    }
+    for (const [path, own] of [
+      ['/api/users', users],
+      ['/api/inventory/stores/{store}/items', inventory],
+    ] as const) {
+      assert.deepEqual(
+        dereferenced(merged, merged.paths[path]),
+        dereferenced(own, own.paths?.[path]),
+        `${path} reads as its service documented it`,
+      );
+    }
+    for (const { ref } of refsIn(merged.components.schemas)) assert.ok(resolve(merged, ref), ref);
+  });
+});
