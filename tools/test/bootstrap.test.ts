@@ -6,7 +6,7 @@ import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { bootstrap } from '../src/local/bootstrap.ts';
-import { locateDeployment } from '../src/testing/external-system.ts';
+import { locateEmulatorResources } from '../src/testing/external-system.ts';
 import { provision } from '../src/testing/testing.ts';
 
 describe('bootstrap', async () => {
@@ -30,9 +30,9 @@ describe('bootstrap', async () => {
     }
   });
 
-  it('is found again, unchanged, by locateDeployment (what system tests use against a running system)', async () => {
+  it('is found again, unchanged, by locateEmulatorResources (what system tests use against a running system)', async () => {
     const { endpoint: _endpoint, clients: _clients, ...made } = first;
-    assert.deepEqual(await locateDeployment(first.clients, first.prefix), made);
+    assert.deepEqual(await locateEmulatorResources(first.clients, first.prefix), made);
   });
 
   it('creates tables with their keys and indexes', async () => {

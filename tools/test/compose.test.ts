@@ -18,7 +18,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
-import { bootstrap, type Deployment } from '../src/local/bootstrap.ts';
+import { bootstrap, type EmulatorResources } from '../src/local/bootstrap.ts';
 import { containerEnvFile, containerEnvironment, containerUrl, envFileText } from '../src/local/container-env.ts';
 import { emulatorCredentials, ensureEmulatorInstalled, venvDir } from '../src/local/emulator.ts';
 import { repoRoot } from '../src/paths.ts';
@@ -67,7 +67,7 @@ function clientsThroughHostname(endpoint: string, hostname: string) {
   };
 }
 
-let deployment: Deployment;
+let deployment: EmulatorResources;
 
 before(async () => {
   const endpoint = await emulatorEndpoint();

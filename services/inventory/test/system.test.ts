@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { emulatorClients } from '@agora/tools/local/emulator-clients';
 import { startSystem } from '@agora/tools/local/launcher';
-import { externalSystem, locateDeployment } from '@agora/tools/testing/external-system';
+import { externalSystem, locateEmulatorResources } from '@agora/tools/testing/external-system';
 import { subscribeTestQueue } from '@agora/tools/testing/probe-queues';
 import { uniquePrefix } from '@agora/tools/testing/testing';
 import { createUsersRepo } from '@agora/users/users-repo';
@@ -32,7 +32,7 @@ async function systemUnderTest() {
   if (external) {
     const clients = emulatorClients(external.endpoint);
     after(() => clients.destroy());
-    const located = await locateDeployment(clients, external.prefix);
+    const located = await locateEmulatorResources(clients, external.prefix);
     return { gatewayUrl: external.gatewayUrl, deployment: { ...located, endpoint: external.endpoint, clients } };
   }
   const system = await startSystem({

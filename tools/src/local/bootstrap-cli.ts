@@ -6,7 +6,7 @@
  *   AWS_ENDPOINT_URL=http://127.0.0.1:5000 node tools/src/local/bootstrap-cli.ts
  */
 
-import { bootstrap, type Deployment } from './bootstrap.ts';
+import { bootstrap, type EmulatorResources } from './bootstrap.ts';
 import { writeContainerEnvironments } from './container-env.ts';
 import { generateSigningKeyPem } from './dev-key.ts';
 import { emulatorClients } from './emulator-clients.ts';
@@ -19,7 +19,7 @@ if (!endpoint) {
 const prefix = process.env.AGORA_PREFIX || 'agora';
 const attempts = 30;
 
-async function bootstrapWhenAnswering(): Promise<Deployment> {
+async function bootstrapWhenAnswering(): Promise<EmulatorResources> {
   for (let attempt = 1; ; attempt++) {
     const clients = emulatorClients(endpoint as string);
     try {

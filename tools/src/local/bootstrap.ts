@@ -48,7 +48,8 @@ export interface BootstrapClients {
   readonly sqs: SQSClient;
 }
 
-export interface Deployment {
+/** The catalogue resources one bootstrap made (or found) on an endpoint, under one prefix, and how to reach them. */
+export interface EmulatorResources {
   readonly prefix: string;
   /** environment variables for services: table names, queue URLs, topic ARNs, bucket name */
   readonly env: Record<string, string>;
@@ -131,10 +132,10 @@ async function createQueueWithDeadLetters(sqs: SQSClient, prefix: string, queue:
 }
 
 /**
- * Records a deployment's resources as they are created (bootstrap) or found (locateDeployment),
+ * Records a deployment's resources as they are created (bootstrap) or found (locateEmulatorResources),
  * each under its catalogue id and, in `env`, under the variable that tells services where it is.
  */
-export function deploymentRecorder(prefix: string) {
+export function emulatorResourcesRecorder(prefix: string) {
   const deployment = {
     prefix,
     env: {} as Record<string, string>,
@@ -144,9 +145,9 @@ export function deploymentRecorder(prefix: string) {
     topicArns: {} as Record<string, string>,
     tableNames: {} as Record<string, string>,
     bucketNames: {} as Record<string, string>,
-  } satisfies Deployment;
+  } satisfies EmulatorResources;
   return {
-    deployment: deployment as Deployment,
+    deployment: deployment as EmulatorResources,
     table(table: TableDefinition, name: string) {
       deployment.tableNames[table.id] = name;
       deployment.env[table.env] = name;
@@ -168,8 +169,8 @@ export function deploymentRecorder(prefix: string) {
   };
 }
 
-export async function bootstrap(clients: BootstrapClients, prefix: string): Promise<Deployment> {
-  const record = deploymentRecorder(prefix);
+export async function bootstrap(clients: BootstrapClients, prefix: string): Promise<EmulatorResources> {
+  const record = emulatorResourcesRecorder(prefix);
   const { queueArns, topicArns } = record.deployment;
 
   await Promise.all(tables.map(async (table) => record.table(table, await createTable(clients.dynamo, prefix, table))));

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ServiceDefinition, serviceNamed, services } from '@agora/catalogue';
-import type { Deployment } from './bootstrap.ts';
+import type { EmulatorResources } from './bootstrap.ts';
 import { serviceEnvironment } from './service-env.ts';
 
 /** The file every container's start command reads (Dockerfile.base's CMD); one folder per service. */
@@ -19,7 +19,7 @@ export function containerUrl(service: Pick<ServiceDefinition, 'name' | 'containe
 
 export function containerEnvironment(
   service: ServiceDefinition,
-  deployment: Deployment,
+  deployment: EmulatorResources,
   signingKeyPem: string,
 ): Record<string, string> {
   return serviceEnvironment(service, deployment, {
@@ -41,7 +41,7 @@ export function envFileText(env: Record<string, string>): string {
 /** Writes <dir>/<service>/service.env for every service in the catalogue; returns the files. */
 export async function writeContainerEnvironments(
   dir: string,
-  deployment: Deployment,
+  deployment: EmulatorResources,
   signingKeyPem: string,
 ): Promise<string[]> {
   const written: string[] = [];

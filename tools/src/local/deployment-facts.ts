@@ -18,7 +18,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client
 import { GetBucketLifecycleConfigurationCommand, GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { BootstrapClients, Deployment } from './bootstrap.ts';
+import type { BootstrapClients, EmulatorResources } from './bootstrap.ts';
 
 export interface TableFacts {
   readonly keys: string[];
@@ -91,7 +91,7 @@ export function catalogueFacts(catalogue: CatalogueResources, prefix: string): D
 /** The same facts, described from what exists on the endpoint (the emulator) for `deployment`. */
 export async function emulatorFacts(
   clients: BootstrapClients,
-  deployment: Deployment,
+  deployment: EmulatorResources,
   catalogue: CatalogueResources,
 ): Promise<DeploymentFacts> {
   const facts: DeploymentFacts = { tables: {}, queues: {}, subscriptions: {}, buckets: {} };

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { monolith, type ServiceDefinition, serviceNamed, services } from '@agora/catalogue';
 import { repoRoot } from '../paths.ts';
 import { waitForHttp } from '../wait.ts';
-import { bootstrap, type Deployment } from './bootstrap.ts';
+import { bootstrap, type EmulatorResources } from './bootstrap.ts';
 import { generateSigningKeyPem } from './dev-key.ts';
 import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
 import { emulatorClients } from './emulator-clients.ts';
@@ -54,7 +54,7 @@ export interface RunningProcess {
 export interface RunningSystem {
   readonly gatewayUrl: string;
   readonly endpoint: string;
-  readonly deployment: Deployment;
+  readonly deployment: EmulatorResources;
   /** every process by name; tasks started and stopped later come and go here */
   readonly processes: ReadonlyMap<string, RunningProcess>;
   readonly topology: Topology;

@@ -7,9 +7,9 @@
 
 import { resourceById, routes, type ServiceDefinition } from '@agora/catalogue';
 import { upstreamVariable } from '@agora/gateway/config';
-import type { Deployment } from './bootstrap.ts';
+import type { EmulatorResources } from './bootstrap.ts';
 
-export function resourceEnvironment(service: ServiceDefinition, deployment: Deployment): Record<string, string> {
+export function resourceEnvironment(service: ServiceDefinition, deployment: EmulatorResources): Record<string, string> {
   const env: Record<string, string> = {};
   for (const use of service.uses) {
     const variable = resourceById(use.resource).env;
@@ -39,7 +39,7 @@ function signsTokens(service: ServiceDefinition): boolean {
 
 export function serviceEnvironment(
   service: ServiceDefinition,
-  deployment: Deployment,
+  deployment: EmulatorResources,
   locations: ServiceLocations,
 ): Record<string, string> {
   const routed = new Set<string>(routes.map((rule) => rule.service));

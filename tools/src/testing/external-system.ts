@@ -10,7 +10,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { type BootstrapClients, type Deployment, deploymentRecorder } from '../local/bootstrap.ts';
+import { type BootstrapClients, type EmulatorResources, emulatorResourcesRecorder } from '../local/bootstrap.ts';
 
 export interface ExternalSystem {
   readonly gatewayUrl: string;
@@ -38,9 +38,9 @@ async function allTopicArns(clients: BootstrapClients): Promise<string[]> {
   return arns;
 }
 
-/** The Deployment `bootstrap(clients, prefix)` made earlier, found without changing anything. */
-export async function locateDeployment(clients: BootstrapClients, prefix: string): Promise<Deployment> {
-  const record = deploymentRecorder(prefix);
+/** The EmulatorResources `bootstrap(clients, prefix)` made earlier, found without changing anything. */
+export async function locateEmulatorResources(clients: BootstrapClients, prefix: string): Promise<EmulatorResources> {
+  const record = emulatorResourcesRecorder(prefix);
   for (const table of tables) {
     const name = physicalName(prefix, table);
     await clients.dynamo.send(new DescribeTableCommand({ TableName: name }));

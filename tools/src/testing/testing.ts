@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { after } from 'node:test';
 import { createLogger } from '@agora/runtime/logger';
 import type { Logger } from 'pino';
-import { bootstrap, type Deployment } from '../local/bootstrap.ts';
+import { bootstrap, type EmulatorResources } from '../local/bootstrap.ts';
 import { startEmulator, useEmulatorCredentials } from '../local/emulator.ts';
 import { emulatorClients } from '../local/emulator-clients.ts';
 
@@ -30,7 +30,7 @@ export function uniquePrefix(label = 't'): string {
   return `${label}-${randomBytes(4).toString('hex')}`;
 }
 
-export interface TestDeployment extends Deployment {
+export interface TestDeployment extends EmulatorResources {
   readonly endpoint: string;
   readonly clients: ReturnType<typeof emulatorClients>;
 }
