@@ -5,45 +5,12 @@
  * (containers, its built images, volumes, networks) when the run ends.
  * Only the docker CLI is used: what is tested is what a user types.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../paths.ts';
-
-export interface CommandResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to its end (killed after timeoutMs); never rejects for a non-zero exit. */
-export function runCommand(
-  command: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<CommandResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? repoRoot,
-      env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 120_000,
-      killSignal: 'SIGKILL',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', (error) => resolve({ code: null, stdout, stderr: `${stderr}${error.message}` }));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runCommand } from './run-command.ts';
 
 /** `docker <args>`'s standard output; rejects with its error output when it fails. */
 export async function docker(

@@ -8,12 +8,12 @@
  * the counts count-reporter.ts prints, and a run that executed no test is a failure, whatever its
  * exit code.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { emulatorCredentials } from '../local/emulator.ts';
 import { repoRoot } from '../paths.ts';
 import { countsMarker, type TestCounts } from './count-reporter.ts';
 import type { ExternalSystem } from './external-system.ts';
+import { runCommand } from './run-command.ts';
 
 export type { TestCounts } from './count-reporter.ts';
 
@@ -47,31 +47,28 @@ export function cleanTestEnvironment(environment: NodeJS.ProcessEnv = process.en
 export async function runNestedTests(
   files: readonly string[],
   environment: Record<string, string>,
-  options: { timeoutMs?: number } = {},
+  /** timeoutMs: each nested test's; runTimeoutMs: the whole run's, past which it is killed */
+  options: { timeoutMs?: number; runTimeoutMs?: number } = {},
 ): Promise<NestedRun> {
+  const testTimeoutMs = options.timeoutMs ?? 300_000;
   const args = [
     '--test',
     `--test-reporter=${countReporter}`,
     '--test-reporter-destination=stdout',
     '--test-reporter=spec',
     '--test-reporter-destination=stderr',
-    `--test-timeout=${options.timeoutMs ?? 300_000}`,
+    `--test-timeout=${testTimeoutMs}`,
     ...files,
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
+  // The whole run is bounded like the engine test that runs it (10 minutes), so no child outlives it.
+  const {
+    code: exitCode,
+    stdout,
+    stderr,
+  } = await runCommand(process.execPath, args, {
     env: { ...cleanTestEnvironment(), ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: options.runTimeoutMs ?? 600_000,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const line = stdout.split('\n').findLast((candidate) => candidate.startsWith(countsMarker));
   const counts = line ? (JSON.parse(line.slice(countsMarker.length)) as TestCounts) : undefined;
   return { exitCode, counts, output: `${stderr}${stdout}` };
