@@ -9,7 +9,7 @@
  * later `cdk deploy` can only ever deploy what the pipeline last deployed.
  */
 
-import { targetGroupSettings } from '@agora/catalogue';
+import { containerSettings, targetGroupSettings } from '@agora/catalogue';
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -43,7 +43,10 @@ export interface ServicesStackProps extends StackProps {
 }
 
 /** How long ECS waits after SIGTERM before SIGKILL (Fargate allows at most 120 s). */
-export const stopTimeouts = { api: Duration.seconds(30), worker: Duration.seconds(120) } as const;
+export const stopTimeouts = {
+  api: Duration.seconds(containerSettings.stopTimeoutSeconds.api),
+  worker: Duration.seconds(containerSettings.stopTimeoutSeconds.worker),
+} as const;
 /** Shorter than the API stop timeout: the ALB stops sending before the task is told to stop. */
 export const deregistrationDelay = Duration.seconds(targetGroupSettings.deregistrationDelaySeconds);
 export const readinessPath = targetGroupSettings.healthCheckPath;
@@ -206,8 +209,8 @@ export class ServicesStack extends Stack {
       portMappings: [{ containerPort: service.containerPort, name: 'http' }],
       // The image's `node` user, by number, and nothing written to the image's filesystem: the
       // services keep no local state (infra/test/task-definition-engine.test.ts runs them so).
-      user: '1000:1000',
-      readonlyRootFilesystem: true,
+      user: containerSettings.user,
+      readonlyRootFilesystem: containerSettings.readonlyRootFilesystem,
       environment,
       secrets,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: service.name, logGroup }),

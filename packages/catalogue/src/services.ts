@@ -138,6 +138,18 @@ export function imageBuildArgs(service: ServiceDefinition): ImageBuildArgs {
   return { WORKSPACE: `services/${service.workspace}`, ENTRY: service.entry, PORT: String(service.containerPort) };
 }
 
+/**
+ * How every task's container runs, wherever it runs as a task (the ECS task definitions, the
+ * container rehearsal of a rolling deploy): the image's `node` user by number, nothing written to
+ * the image's filesystem (the services keep no local state), and how long SIGTERM has before
+ * SIGKILL (Fargate allows at most 120 s; a worker may be finishing a long poll and a batch).
+ */
+export const containerSettings = {
+  user: '1000:1000',
+  readonlyRootFilesystem: true,
+  stopTimeoutSeconds: { api: 30, worker: 120 },
+} as const;
+
 /** The services the load balancer (and the local gateway) route to. */
 export function apiServices(): ServiceDefinition[] {
   return services.filter((service) => service.kind === 'api');

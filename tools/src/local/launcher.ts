@@ -74,7 +74,7 @@ export interface RunningSystem {
 /** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
 const readyTimeoutMs = 60_000;
 
-function startProcess(
+export function startProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
@@ -101,7 +101,7 @@ function startProcess(
   return { name, url, child, env, logs };
 }
 
-async function waitUntilReady(running: RunningProcess, path: string): Promise<void> {
+export async function waitUntilReady(running: RunningProcess, path: string): Promise<void> {
   await waitForHttp(`${running.url}${path}`, {
     timeoutMs: readyTimeoutMs,
     giveUpIf: () => {

@@ -5,7 +5,29 @@
  * healthy, deregister one old task (its in-flight requests finish, no new ones reach it), then
  * SIGTERM it and wait for its graceful exit. Capacity never drops below what was running.
  */
-import type { RunningSystem } from './launcher.ts';
+import type { TargetGroupControl } from './target-group-control.ts';
+
+/** One running task: a process or a container, reached by the target groups at `url`. */
+export interface FleetTask {
+  readonly name: string;
+  readonly url: string;
+}
+
+/**
+ * What a rolling deploy needs of whatever runs the tasks (the launcher's processes, or containers):
+ * as the ECS scheduler needs a cluster and the ELBv2 API.
+ */
+export interface TaskFleet {
+  readonly targetGroups: TargetGroupControl;
+  /** the API deployables, each with the target groups it serves */
+  readonly apiDeployables: ReadonlyMap<string, readonly string[]>;
+  /** the running tasks of a deployable, oldest first */
+  tasksOf(deployable: string): FleetTask[];
+  /** starts one task of the deployable's current revision (not registered yet) */
+  startTask(deployable: string): Promise<FleetTask>;
+  /** SIGTERM, a graceful exit within the stop timeout; resolves with the exit status */
+  stopTask(name: string): Promise<number | null>;
+}
 
 export interface ReplacedTask {
   readonly deployable: string;
@@ -18,7 +40,7 @@ export interface ReplacedTask {
 }
 
 export async function rollingDeploy(
-  system: RunningSystem,
+  system: TaskFleet,
   log: (line: string) => void = () => {},
 ): Promise<ReplacedTask[]> {
   const replaced: ReplacedTask[] = [];
