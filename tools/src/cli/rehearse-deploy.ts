@@ -39,7 +39,7 @@ Rolling deploy rehearsal (${topology}): ${figures.replaced.length} tasks replace
 ${row('phase', 'requests', 'failed', 'p50 ms', 'p99 ms')}
 ${[figures.before, figures.during].map((p) => row(p.phase, p.sent, p.failed, p.p50Ms, p.p99Ms)).join('\n')}
 writes answered 2xx: ${figures.writes}, missing afterwards: ${figures.missing.length}
-${figures.replaced.map((t) => `  ${t.old} → ${t.replacement}: drained in ${t.drainedMs} ms, cut off ${t.cutOff}, exit ${t.exitStatus}`).join('\n')}
+${figures.replaced.map((t) => `  ${t.old} → ${t.replacement}: healthy after ${t.healthyMs} ms, drained in ${t.drainedMs} ms, cut off ${t.cutOff}, exit ${t.exitStatus}`).join('\n')}
 `);
 const problems = [...figures.before.failures, ...figures.during.failures, ...figures.missing];
 if ('releases' in figures) problems.push(...reportContainers(figures));

@@ -42,7 +42,7 @@ export interface RehearsalFigures {
  * Rate limits are raised: one loopback client is every request's source here.
  */
 export const rehearsalGatewayEnv = { HEALTH_CHECK_INTERVAL_MS: '500', HEALTH_CHECK_TIMEOUT_MS: '2000' };
-const rehearsalServiceEnv = { RATE_LIMIT_PER_MINUTE: '1000000' };
+const rehearsalServiceEnv = { RATE_LIMIT_PER_MINUTE: '1000000', REGISTRATIONS_PER_CLIENT_PER_HOUR: '1000000' };
 
 /** The release tags of the container rehearsal: what the fleet starts on, and what it rolls out. */
 export const initialRelease = 'release-a';

@@ -33,6 +33,8 @@ export interface ReplacedTask {
   readonly deployable: string;
   readonly old: string;
   readonly replacement: string;
+  /** from starting the replacement until the target group found it healthy */
+  readonly healthyMs: number;
   readonly drainedMs: number;
   /** requests still in flight when the deregistration delay cut the old task off (should be 0) */
   readonly cutOff: number;
@@ -46,9 +48,11 @@ export async function rollingDeploy(
   const replaced: ReplacedTask[] = [];
   for (const [deployable, targetGroups] of system.apiDeployables) {
     for (const old of system.tasksOf(deployable)) {
+      const starting = Date.now();
       const replacement = await system.startTask(deployable);
       for (const group of targetGroups) await system.targetGroups.register(group, replacement.url);
       for (const group of targetGroups) await system.targetGroups.waitUntilHealthy(group, replacement.url);
+      const healthyMs = Date.now() - starting;
       let drainedMs = 0;
       let cutOff = 0;
       for (const group of targetGroups) {
@@ -57,8 +61,18 @@ export async function rollingDeploy(
         cutOff += drained.cutOff;
       }
       const exitStatus = await system.stopTask(old.name);
-      log(`${deployable}: ${old.name} → ${replacement.name} (drained in ${drainedMs} ms, exit ${exitStatus})`);
-      replaced.push({ deployable, old: old.name, replacement: replacement.name, drainedMs, cutOff, exitStatus });
+      log(
+        `${deployable}: ${old.name} → ${replacement.name} (healthy after ${healthyMs} ms, drained in ${drainedMs} ms, exit ${exitStatus})`,
+      );
+      replaced.push({
+        deployable,
+        old: old.name,
+        replacement: replacement.name,
+        healthyMs,
+        drainedMs,
+        cutOff,
+        exitStatus,
+      });
     }
   }
   return replaced;
