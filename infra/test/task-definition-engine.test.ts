@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { extraCaFile, pinnedImages } from '@agora/tools/install/offline-images';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
-import { emulatorCredentials, freePort } from '@agora/tools/local/emulator';
+import { emulatorCredentials } from '@agora/tools/local/emulator';
 import { emulatorClients } from '@agora/tools/local/emulator-clients';
 import {
   ComposeProject,
@@ -22,6 +22,7 @@ import {
   engineAbsence,
   freshCloneContext,
   loadDashboard,
+  runEmulatorContainer,
   uniqueProjectName,
 } from '@agora/tools/testing/engine';
 import { eventually } from '@agora/tools/wait';
@@ -136,23 +137,7 @@ else
         await building;
 
         await docker(['network', 'create', '--label', label, runId]);
-        const motoPort = await freePort();
-        await docker([
-          'run',
-          '--detach',
-          '--name',
-          `${runId}-moto`,
-          '--label',
-          label,
-          '--network',
-          runId,
-          '--network-alias',
-          'moto',
-          '--publish',
-          `127.0.0.1:${motoPort}:5000`,
-          pinned.moto.tag,
-        ]);
-        endpoint = `http://127.0.0.1:${motoPort}`;
+        endpoint = await runEmulatorContainer({ name: `${runId}-moto`, image: pinned.moto.tag, network: runId, label });
         // The bootstrap on the network (queue URLs carry the host its requests used): it prints the
         // resource variables of the deployment it made.
         const printed = await docker(

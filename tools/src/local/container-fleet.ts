@@ -18,7 +18,7 @@ import {
   targetGroupSettings,
 } from '@agora/catalogue';
 import { extraCaFile, pinnedImages } from '../install/offline-images.ts';
-import { docker, freshCloneContext, uniqueProjectName } from '../testing/engine.ts';
+import { docker, freshCloneContext, runEmulatorContainer, uniqueProjectName } from '../testing/engine.ts';
 import { waitForHttp } from '../wait.ts';
 import { bootstrap, type EmulatorResources } from './bootstrap.ts';
 import { containerEnvironment } from './container-env.ts';
@@ -334,24 +334,12 @@ export async function startContainerFleet(options: ContainerFleetOptions = {}): 
 
     const started = Date.now();
     await docker(['network', 'create', '--label', label, network]);
-    const motoPort = await freePort();
-    await docker([
-      'run',
-      '--detach',
-      '--name',
-      `${runId}-moto`,
-      '--label',
-      label,
-      '--network',
+    const hostEndpoint = await runEmulatorContainer({
+      name: `${runId}-moto`,
+      image: pinned.moto.tag,
       network,
-      '--network-alias',
-      'moto',
-      '--publish',
-      `127.0.0.1:${motoPort}:5000`,
-      pinned.moto.tag,
-    ]);
-    const hostEndpoint = `http://127.0.0.1:${motoPort}`;
-    await waitForHttp(`${hostEndpoint}/moto-api/data.json`, { timeoutMs: 60_000 });
+      label,
+    });
     const clients = emulatorClients(hostEndpoint);
     const made = await bootstrap(clients, options.prefix ?? 'agora').finally(() => clients.destroy());
     deployment = asSeenOnNetwork(made, hostEndpoint);

@@ -9,7 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from '../local/emulator.ts';
 import { repoRoot } from '../paths.ts';
+import { waitForHttp } from '../wait.ts';
 import { runCommand } from './run-command.ts';
 
 /** `docker <args>`'s standard output; rejects with its error output when it fails. */
@@ -64,6 +66,37 @@ export async function freshCloneContext(): Promise<{ dir: string; remove: () => 
     });
   }
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * moto's image on a docker network, where containers reach it as `moto:5000`, published on a free
+ * loopback port for host-side tools; resolves with that host endpoint once moto answers.
+ */
+export async function runEmulatorContainer(options: {
+  readonly name: string;
+  readonly image: string;
+  readonly network: string;
+  readonly label: string;
+}): Promise<string> {
+  const port = await freePort();
+  await docker([
+    'run',
+    '--detach',
+    '--name',
+    options.name,
+    '--label',
+    options.label,
+    '--network',
+    options.network,
+    '--network-alias',
+    'moto',
+    '--publish',
+    `127.0.0.1:${port}:5000`,
+    options.image,
+  ]);
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${endpoint}/moto-api/data.json`, { timeoutMs: 60_000 });
+  return endpoint;
 }
 
 export function uniqueProjectName(label: string): string {
