@@ -89,6 +89,10 @@ else
     // Nothing of the run is left: no container, image tag, network or volume.
     assert.deepEqual(figures.leftovers, { containers: [], images: [], networks: [], volumes: [] });
     t.diagnostic(
-      `before ${figures.before.sent} requests p50 ${figures.before.p50Ms} p99 ${figures.before.p99Ms} ms; during ${figures.during.sent} p50 ${figures.during.p50Ms} p99 ${figures.during.p99Ms} ms; rollout ${(figures.rolloutMs / 1000).toFixed(1)} s`,
+      `before ${figures.before.sent} requests p50 ${figures.before.p50Ms} p99 ${figures.before.p99Ms} ms; during ${figures.during.sent} p50 ${figures.during.p50Ms} p99 ${figures.during.p99Ms} ms; rollout ${(figures.rolloutMs / 1000).toFixed(1)} s; ${Object.entries(
+        figures.timings,
+      )
+        .map(([step, seconds]) => `${step} ${seconds.toFixed(1)} s`)
+        .join(', ')}`,
     );
   });
