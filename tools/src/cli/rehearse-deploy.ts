@@ -8,12 +8,14 @@
  */
 import { parseArgs } from 'node:util';
 import { ensureDashboardBuilt } from '@agora/dashboard/build';
+import { pinnedImages } from '../install/offline-images.ts';
 import {
   type ContainerRehearsalFigures,
   type RehearsalFigures,
   rehearseContainerDeploy,
   rehearseRollingDeploy,
 } from '../local/rehearsal.ts';
+import { engineAbsence } from '../testing/engine.ts';
 
 const { values } = parseArgs({ options: { containers: { type: 'boolean', default: false } } });
 const log = (line: string) => process.stdout.write(`agora      ${line}\n`);
@@ -26,6 +28,12 @@ const options = {
 };
 let figures: RehearsalFigures | ContainerRehearsalFigures;
 if (values.containers) {
+  const pinned = await pinnedImages();
+  const absent = await engineAbsence([pinned.node.tag, pinned.moto.tag]);
+  if (absent) {
+    process.stderr.write(`rehearse:deploy --containers cannot run here: ${absent}\n`);
+    process.exit(1);
+  }
   figures = await rehearseContainerDeploy(options);
 } else {
   await ensureDashboardBuilt({ log });
