@@ -8,25 +8,11 @@
  * Figures are printed as ratios against the baseline measured in the same run.
  *   BENCH_SECONDS (default 5) per measurement, BENCH_CONNECTIONS (default 10); --monolith for that topology.
  */
-import { createRequire } from 'node:module';
 import { type RunningSystem, startSystem } from '../local/launcher.ts';
 import { callApi } from './api-call.ts';
-import { startHello, topicWithFiftyMessages } from './bench-fixtures.ts';
+import { autocannon, type LoadResult, startHello, topicWithFiftyMessages } from './bench-fixtures.ts';
 
-interface Result {
-  requests: { average: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}) => Promise<Result>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+type Result = LoadResult;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -1,10 +1,28 @@
 /** What the request benchmarks start from: the bare Fastify baseline process, and a forum topic with 50 messages. */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { freePort } from '../local/emulator.ts';
 import { repoRoot } from '../paths.ts';
 import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
+
+/** What autocannon reports of a run (the fields the benchmarks read). */
+export interface LoadResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** autocannon (CommonJS, no types): a bounded HTTP load on one URL. */
+export const autocannon = createRequire(import.meta.url)('autocannon') as (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<LoadResult>;
 
 /** bench-hello.ts in its own process: the baseline every request figure is divided by. */
 export async function startHello(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
