@@ -42,6 +42,8 @@ import { writtenKeys } from './written-keys.ts';
 export const keptRejections = 100;
 const chunkSize = 100;
 const maxStoresTracked = 10_000;
+/** stores without items a checkpoint remembers (it must stay well inside DynamoDB's 400 KB item) */
+const maxStoresRemembered = 1000;
 /** PublishBatch requests (of 10 alerts) in flight at once */
 const alertBatchesInFlight = 4;
 
@@ -104,7 +106,12 @@ export async function loadStock(
   let writeRequests = 0;
   let rowsUnchanged = 0;
   const written = writtenKeys();
-  const storesWithItems = new Map<string, boolean>();
+  // Whether each store had items when this upload began; a rerun inherits the stores its earlier
+  // attempts found empty (their rows past the checkpoint are written again, as before this read).
+  const storesWithItems = new Map<string, boolean>(
+    (options.resumeAfter?.storesWithoutItems ?? []).map((store) => [store, false]),
+  );
+  const storesWithoutItems = new Set(options.resumeAfter?.storesWithoutItems);
   let inFlight:
     | { readonly done: Promise<void>; readonly keys: ReadonlySet<string>; readonly rowsRead: number }
     | undefined;
@@ -141,6 +148,7 @@ export async function loadStock(
       if (hasItems === undefined) {
         hasItems = await inventory.hasItems(row.store);
         storesWithItems.set(row.store, hasItems);
+        if (!hasItems && storesWithoutItems.size < maxStoresRemembered) storesWithoutItems.add(row.store);
       }
       if (hasItems) toRead.push(row);
     }
@@ -214,7 +222,9 @@ export async function loadStock(
     inFlight = { done, keys, rowsRead };
     await previous?.done;
     // This flush awaited every chunk before `previous` too: all of it is committed.
-    if (previous) await options.onCommitted?.({ rows: previous.rowsRead, alertsSent });
+    if (previous) {
+      await options.onCommitted?.({ rows: previous.rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
+    }
   }
 
   if (options.resume) await publish((await inventory.pendingAlerts(uploadId)).map(toAlert));
