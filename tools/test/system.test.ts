@@ -57,7 +57,7 @@ describe('the system through the gateway', () => {
     assert.equal(response.headers.get('x-request-id'), requestId);
     const users = system.processes.get('users');
     const logged = await eventually(
-      () => users?.logs.some((line) => line.reqId === requestId && line.msg === 'request completed') ?? false,
+      () => users?.logs.some((line) => line.reqId === requestId && line.status === 200) ?? false,
       (found) => found,
       5000,
     );

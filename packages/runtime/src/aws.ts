@@ -2,13 +2,18 @@
  * Every AWS client the services use, built in one place from config. The endpoint comes from
  * AWS_ENDPOINT_URL (the emulator locally, unset on AWS); S3 uses path-style addressing, which
  * both the emulator and AWS accept. Each call is logged with the current request's id.
+ *
+ * A client's SDK package is loaded when the client is first used, not at start: each costs
+ * 100-300 ms and several MB to load, and no service uses all five (users never touches S3, SQS or
+ * DynamoDB Streams), so a task that is scaling out is not kept waiting for code it never runs.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createRequire } from 'node:module';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
 import { currentLogger } from './logger.ts';
 
@@ -52,29 +57,82 @@ function logCalls(client: MiddlewareStackOwner, logger: Logger): void {
   client.middlewareStack.add(middleware, { step: 'initialize', name: 'agoraCallLog' });
 }
 
+const load = createRequire(import.meta.url);
+
+interface Destroyable {
+  destroy(): void;
+  middlewareStack: { remove(name: string): boolean };
+}
+
 export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients {
   const common = {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
-  const dynamo = new DynamoDBClient(common);
-  const documents = DynamoDBDocumentClient.from(dynamo, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const streams = new DynamoDBStreamsClient(common);
-  const s3 = new S3Client({ ...common, forcePathStyle: true });
-  const sns = new SNSClient(common);
-  const sqs = new SQSClient(common);
-  for (const client of [documents, s3, sns, sqs]) logCalls(client as unknown as MiddlewareStackOwner, logger);
+  const created: Destroyable[] = [];
+  /** The client `make` builds, once, on first use. */
+  function lazy<T extends Destroyable>(make: () => T, logged = true): () => T {
+    let client: T | undefined;
+    return () => {
+      if (client) return client;
+      client = make();
+      // The SDK's own logger middleware walks every input and output to filter sensitive fields
+      // even when nothing is logged (its default logger discards): CPU per call for nothing.
+      // agoraCallLog (below) logs the calls instead.
+      client.middlewareStack.remove('loggerMiddleware');
+      if (logged) logCalls(client as unknown as MiddlewareStackOwner, logger);
+      created.push(client);
+      return client;
+    };
+  }
+  // The document client shares the DynamoDB client's middleware stack: the calls are logged once, there.
+  const dynamo = lazy(
+    () => new (load('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(common),
+  );
+  const documents = lazy(
+    () =>
+      (load('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(dynamo(), {
+        marshallOptions: { removeUndefinedValues: true },
+      }) as unknown as DynamoDBDocumentClient & Destroyable,
+    false,
+  );
+  const streams = lazy(
+    () =>
+      new (
+        load('@aws-sdk/client-dynamodb-streams') as typeof import('@aws-sdk/client-dynamodb-streams')
+      ).DynamoDBStreamsClient(common),
+    false,
+  );
+  const s3 = lazy(
+    () =>
+      new (load('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({
+        ...common,
+        forcePathStyle: true,
+      }),
+  );
+  const sns = lazy(() => new (load('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(common));
+  const sqs = lazy(() => new (load('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient(common));
   return {
-    dynamo,
-    documents,
-    streams,
-    s3,
-    sns,
-    sqs,
+    get dynamo() {
+      return dynamo();
+    },
+    get documents() {
+      return documents();
+    },
+    get streams() {
+      return streams();
+    },
+    get s3() {
+      return s3();
+    },
+    get sns() {
+      return sns();
+    },
+    get sqs() {
+      return sqs();
+    },
     destroy() {
-      for (const client of [dynamo, streams, s3, sns, sqs]) client.destroy();
+      for (const client of created) client.destroy();
     },
   };
 }

@@ -1,6 +1,7 @@
 /** DynamoDB patterns the repositories share: conditional writes, batch writes, pages with a cursor. */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
@@ -96,6 +97,58 @@ export async function batchWriteAll(
     sent += counts.reduce((sum, count) => sum + count, 0);
   }
   return sent;
+}
+
+/** BatchGetItem's limit of keys per call. */
+export const batchGetLimit = 100;
+
+export interface BatchGetOptions {
+  /** only these attributes are read (a read unit covers 4 KB: the less read, the fewer units) */
+  readonly projection: readonly string[];
+  /** retries of UnprocessedKeys: full-jitter backoff, at most `maxAttempts` requests per batch */
+  readonly backoff?: Backoff;
+}
+
+/**
+ * Reads the items of up to 100 keys per BatchGetItem, eventually consistent (half the read
+ * units of a strongly consistent read), sending UnprocessedKeys again after a jittered backoff.
+ * Returns the items found, in no particular order (absent keys are simply missing).
+ */
+export async function batchGetAll(
+  documents: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  options: BatchGetOptions,
+): Promise<Record<string, unknown>[]> {
+  const backoff = options.backoff ?? defaultBackoff;
+  const names = Object.fromEntries(options.projection.map((name, index) => [`#p${index}`, name]));
+  const found: Record<string, unknown>[] = [];
+  for (let at = 0; at < keys.length; at += batchGetLimit) {
+    let pending = keys.slice(at, at + batchGetLimit);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= backoff.maxAttempts) {
+        throw new Error(
+          `BatchGetItem on ${tableName} left ${pending.length} keys unprocessed after ${attempt} attempts`,
+        );
+      }
+      if (attempt > 0) await sleep(jitteredDelay(attempt, backoff));
+      const output = await documents.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: pending,
+              ConsistentRead: false,
+              ProjectionExpression: Object.keys(names).join(', '),
+              ExpressionAttributeNames: names,
+            },
+          },
+        }),
+      );
+      found.push(...(output.Responses?.[tableName] ?? []));
+      pending = (output.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
+    }
+  }
+  return found;
 }
 
 export interface CursorPage<T> {

@@ -17,6 +17,7 @@ import Fastify, {
 } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Logger } from 'pino';
+import { accessLogOptions } from './access-log.ts';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
 import { answerFrameworkError, HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
@@ -79,6 +80,7 @@ function routeTable() {
 export async function createBaseApp(options: BaseAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
+    ...accessLogOptions(),
     bodyLimit: options.bodyLimitBytes,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,

@@ -1,6 +1,10 @@
 /**
- * Structured JSON logs, shaped for CloudWatch: a `severity` field, the request id on every line
- * of a request, and secrets redacted wherever they appear.
+ * Structured JSON logs, shaped for CloudWatch and priced by the byte: one `level` field (a
+ * label: `info`, `warn`, `error`, what a Logs Insights filter names), the request id on every
+ * line of a request, secrets redacted wherever they appear. No `time` and no `service` on the
+ * line: CloudWatch stamps every event with its own timestamp and keeps each service in its own
+ * log group/stream (locally the launcher prefixes each line with the process's name), and at one
+ * access line per request those two fields alone were 40 of its bytes.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DestinationStream, type Logger, pino } from 'pino';
@@ -19,7 +23,6 @@ export const redactedPaths = [
 
 export interface LoggerOptions {
   readonly level: string;
-  readonly service: string;
   /** where lines go; stdout by default (tests pass a stream to read them) */
   readonly destination?: DestinationStream;
 }
@@ -28,10 +31,10 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level,
-      base: { service: options.service },
+      base: null,
       redact: { paths: redactedPaths, censor: '[redacted]' },
-      formatters: { level: (label) => ({ severity: label.toUpperCase(), level: label }) },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: false,
     },
     options.destination,
   );

@@ -30,10 +30,10 @@ export interface ServiceContext<Config> {
 }
 
 /** How every process starts (runService, runWorker): its config or one clear line and exit 1, its logger, its AWS clients. */
-export function processContext<S extends ConfigSchema>(name: string, configSchema: S): ServiceContext<Static<S>> {
+export function processContext<S extends ConfigSchema>(configSchema: S): ServiceContext<Static<S>> {
   const config = loadConfigOrExit(configSchema);
   const processConfig = config as Static<S> & Omit<ProcessConfig, 'PORT' | 'HOST' | 'SHUTDOWN_TIMEOUT_MS'>;
-  const logger = createLogger({ level: processConfig.LOG_LEVEL, service: name });
+  const logger = createLogger({ level: processConfig.LOG_LEVEL });
   return { config, logger, aws: createAwsClients(processConfig, logger) };
 }
 
@@ -44,7 +44,7 @@ export interface ServiceParts {
 }
 
 export interface RunServiceOptions<S extends ConfigSchema> {
-  /** the `service` field of every log line */
+  /** the service's name, on its start line (every other line is in the service's own log group) */
   readonly name: string;
   readonly configSchema: S;
   readonly wire: (context: ServiceContext<Static<S>>) => Promise<ServiceParts>;
@@ -54,7 +54,7 @@ export async function runService<S extends ConfigSchema>(
   // A schema without the variables the process reads (httpServiceConfig) does not compile.
   options: RunServiceOptions<S> & (Static<S> extends ProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
-  const context = processContext(options.name, options.configSchema);
+  const context = processContext(options.configSchema);
   const processConfig: ProcessConfig = context.config as Static<S> & ProcessConfig;
   const { app, consumers = [] } = await options.wire(context);
   await serve(app, {
@@ -67,4 +67,5 @@ export async function runService<S extends ConfigSchema>(
     },
   });
   for (const consumer of consumers) consumer.start();
+  context.logger.info({ service: options.name }, `${options.name} started`);
 }

@@ -10,6 +10,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Static } from 'typebox';
+import { accessLogOptions } from './access-log.ts';
 import type { ConfigSchema } from './config.ts';
 import { closeConnectionsWhenDraining, serve } from './lifecycle.ts';
 import { registerProblemHandlers } from './problem.ts';
@@ -42,7 +43,7 @@ export interface RunWorkerOptions<S extends ConfigSchema> {
 
 /** The worker's only port: GET /health and /ready, 503 while the worker reports itself unhealthy. */
 export function healthApp(worker: Pick<Worker, 'health'>, logger: Logger): FastifyInstance {
-  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger });
+  const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, ...accessLogOptions() });
   registerProblemHandlers(app);
   closeConnectionsWhenDraining(app);
   const answer = async (_request: unknown, reply: FastifyReply) => {
@@ -59,7 +60,7 @@ export async function runWorker<S extends ConfigSchema>(
   // A schema without the variables the process reads does not compile.
   options: RunWorkerOptions<S> & (Static<S> extends WorkerProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
-  const context = processContext(options.name, options.configSchema);
+  const context = processContext(options.configSchema);
   const { config, logger, aws } = context;
   const processConfig: WorkerProcessConfig = config as Static<S> & WorkerProcessConfig;
   const worker = await options.wire(context);

@@ -8,6 +8,7 @@
 
 import type { Readable } from 'node:stream';
 import { serviceForPath } from '@agora/catalogue';
+import { accessLogOptions } from '@agora/runtime/access-log';
 import { requestIdFrom } from '@agora/runtime/http';
 import { closeConnectionsWhenDraining } from '@agora/runtime/lifecycle';
 import { createLogger } from '@agora/runtime/logger';
@@ -68,7 +69,8 @@ function upstreamProblem(reply: FastifyReply, status: number, service: string, d
 export async function buildGateway(options: GatewayOptions): Promise<FastifyInstance> {
   const limits = { ...defaultLimits, ...options.limits };
   const app = Fastify({
-    loggerInstance: (options.logger ?? createLogger({ level: 'info', service: 'gateway' })) as FastifyBaseLogger,
+    loggerInstance: (options.logger ?? createLogger({ level: 'info' })) as FastifyBaseLogger,
+    ...accessLogOptions(),
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,
     forceCloseConnections: 'idle',

@@ -8,6 +8,8 @@
  *   POST   /target-groups/:service/targets {url}   register (traffic once healthy)
  *   DELETE /target-groups/:service/targets {url}   deregister: answers once drained
  */
+
+import { accessLogOptions } from '@agora/runtime/access-log';
 import { problemBody, registerProblemHandlers, sendProblem } from '@agora/runtime/problem';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -17,7 +19,10 @@ import type { TargetGroups } from './target-group.ts';
 const targetBody = Type.Object({ url: Type.String({ pattern: '^https?://' }) }, { additionalProperties: false });
 
 export async function buildControlApi(targetGroups: TargetGroups, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: logger.child({ api: 'control' }) as FastifyBaseLogger });
+  const app = Fastify({
+    loggerInstance: logger.child({ api: 'control' }) as FastifyBaseLogger,
+    ...accessLogOptions(),
+  });
   registerProblemHandlers(app);
 
   const groupOf = (service: string) => targetGroups.get(service);

@@ -9,7 +9,7 @@ import { buildControlApi } from './control.ts';
 import { TargetGroup } from './target-group.ts';
 
 const config = loadConfigOrExit(gatewayConfigSchema);
-const logger = createLogger({ level: config.LOG_LEVEL, service: 'gateway' });
+const logger = createLogger({ level: config.LOG_LEVEL });
 const settings = targetGroupSettingsFrom(config);
 const targetGroups = new Map(
   [...upstreamsFrom(config)].map(([service, urls]) => {

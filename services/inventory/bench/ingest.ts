@@ -6,10 +6,19 @@
  *     file load (GetObject stream → CSV reader → BatchWriteItem ×25 → alerts → upload status);
  *  2. DynamoDB write requests per 1,000 rows, for both;
  *  3. the worker's parse + validate rate with a null sink vs csv-parse's parse-only rate;
- *  4. peak RSS of parse + validate with a null sink for 10,000 and 1,000,000 rows.
+ *  4. peak RSS of parse + validate with a null sink for 10,000 and 1,000,000 rows;
+ *  5. a realistic first load (`--rows`, 200,000 by default, over 100 stores): rows/s of a file with
+ *     one item in seven at zero (an out-of-stock alert each) against the same file with none;
+ *     where the worker's time went (wall time per AWS call kind, summed) and its own CPU per
+ *     1,000 rows against csv-parse's parse-only CPU per 1,000 rows (process.cpuUsage);
+ *  6. the same file again, and a snapshot with 5 % of its counts changed: write requests, write
+ *     units and read units against its first load. The emulator's ConsumedCapacity is not real,
+ *     so units are counted from what is sent, by DynamoDB's on-demand rules: a write unit per
+ *     1 KB of item, an eventually consistent read half a unit per 4 KB (per key asked for, found
+ *     or not), and a read unit at a fifth of a write unit's price.
+ * `npm run bench:ingest -- --rows=20000` for a shorter run.
  */
 import { execFile } from 'node:child_process';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { serviceNamed } from '@agora/catalogue';
 import { bootstrap } from '@agora/tools/local/bootstrap';
@@ -18,15 +27,17 @@ import { emulatorClients } from '@agora/tools/local/emulator-clients';
 import { uniquePrefix } from '@agora/tools/testing/testing';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { parse } from 'csv-parse';
 import { createInventoryRepo } from '../src/inventory-repo.ts';
 import { createUploadsRepo } from '../src/uploads-repo.ts';
 import { processObject } from '../src/worker/process-object.ts';
 import { snsAlertPublisher } from '../src/worker/stock-alerts.ts';
 import { readStockCsv } from '../src/worker/stock-csv.ts';
+import { chunks, csvParseCpuPerThousand, csvParseRecords, meteredWorker, realisticFile } from './realistic-load.ts';
 
 const run = promisify(execFile);
 const rows = 10_000;
+const rowsArgument = process.argv.find((arg) => arg.startsWith('--rows='));
+const realisticRows = rowsArgument ? Number(rowsArgument.slice('--rows='.length)) : 200_000;
 const stores = 10;
 
 /** A lab-like file: 10 stores × 1,000 items, one item in a thousand at zero. */
@@ -120,23 +131,13 @@ async function workerLoad(endpoint: string, file: Buffer) {
   return { rowsPerSecond: rows / seconds, seconds, cpuSeconds, writes: writes.total(), byCommand: writes.byCommand() };
 }
 
-function* chunks(file: Buffer, size = 64 * 1024) {
-  for (let at = 0; at < file.length; at += size) yield file.subarray(at, at + size);
-}
-
 async function parseRates(file: Buffer, repeats: number) {
   // Alternate the two, so machine noise hits both alike.
   let parseOnly = 0;
   let parseValidate = 0;
   for (let round = 0; round < repeats; round++) {
     let started = performance.now();
-    let records = 0;
-    const parser = parse();
-    const counting = (async () => {
-      for await (const _record of parser) records += 1;
-    })();
-    await pipeline(chunks(file), parser);
-    await counting;
+    const records = await csvParseRecords(file);
     parseOnly += performance.now() - started;
     if (records !== rows + 1) throw new Error(`csv-parse read ${records} records`);
 
@@ -180,6 +181,18 @@ try {
   const rssSmallDefault = await peakRss(10_000);
   const rssLargeDefault = await peakRss(1_000_000);
 
+  const plainFile = realisticFile(realisticRows, { zeroEvery: 0 });
+  const zerosFile = realisticFile(realisticRows, { zeroEvery: 7 });
+  const plain = await meteredWorker(emulator.endpoint);
+  const plainLoad = await plain.load('plain.csv', plainFile);
+  plain.destroy();
+  const zeros = await meteredWorker(emulator.endpoint);
+  const zerosLoad = await zeros.load('zeros.csv', zerosFile);
+  const again = await zeros.load('zeros-again.csv', zerosFile);
+  const changed = await zeros.load('zeros-changed.csv', realisticFile(realisticRows, { zeroEvery: 7, changed: true }));
+  zeros.destroy();
+  const csvCpu = await csvParseCpuPerThousand(zerosFile);
+
   const labPerThousand = (lab.writes / rows) * 1000;
   const workerPerThousand = (worker.writes / rows) * 1000;
   const parseRatio = rates.parseValidateRowsPerSecond / rates.parseOnlyRowsPerSecond;
@@ -208,6 +221,46 @@ try {
       `${megabytes(rssLargeDefault)} (${format(rssLargeDefault / rssSmallDefault, 2)}×)`,
     ],
   ];
+  const realistic = (label: string, load: Awaited<ReturnType<Awaited<ReturnType<typeof meteredWorker>>['load']>>) => [
+    [label, `${format(load.rowsPerSecond)} rows/s (${format(load.seconds, 1)} s)`],
+    [
+      '  write requests / units, read units',
+      `${format(load.writeRequests)} / ${format(load.writeUnits)} / ${format(load.readUnits, 1)}`,
+    ],
+    [
+      '  worker CPU per 1,000 rows',
+      `${format(load.cpuMicrosPerThousand / 1000, 1)} ms (${format(load.cpuMicrosPerThousand / csvCpu, 1)}× csv-parse's, target ≤ 10×)`,
+    ],
+    ['  requests', JSON.stringify(load.byCommand)],
+    [
+      '  wall ms per call kind (summed)',
+      JSON.stringify(
+        Object.fromEntries(Object.entries(load.millisByCommand).map(([name, ms]) => [name, Math.round(ms)])),
+      ),
+    ],
+  ];
+  const savedUnits = zerosLoad.writeUnits - changed.writeUnits;
+  lines.push(
+    [`\nrealistic first load, ${format(realisticRows)} rows over 100 stores`, ''],
+    ['csv-parse, parse only, CPU per 1,000 rows', `${format(csvCpu / 1000, 2)} ms`],
+    ...realistic('no zeros', plainLoad),
+    ...realistic('one item in seven at zero', zerosLoad),
+    [
+      '  zeros ÷ no zeros (rows/s)',
+      `${format((zerosLoad.rowsPerSecond / plainLoad.rowsPerSecond) * 100)} %   (target ≥ 50 %)`,
+    ],
+    ...realistic('the same file again', again),
+    ['  write requests per 1,000 rows', `${format((again.writeRequests / realisticRows) * 1000, 2)}   (target ≤ 1)`],
+    ...realistic('5 % of counts changed', changed),
+    [
+      '  write units ÷ first load',
+      `${format((changed.writeUnits / zerosLoad.writeUnits) * 100, 1)} %   (target ≤ 10 %)`,
+    ],
+    [
+      "  reads' price ÷ writes saved",
+      `${format(changed.readUnits * 0.2, 1)} ÷ ${format(savedUnits)} write-unit prices = ${format(((changed.readUnits * 0.2) / savedUnits) * 100, 1)} %   (target < 100 %)`,
+    ],
+  );
   const width = Math.max(...lines.map(([label]) => (label as string).length));
   for (const [label, value] of lines) process.stdout.write(`${(label as string).padEnd(width)}  ${value}\n`);
 } finally {

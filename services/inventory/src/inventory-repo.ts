@@ -7,7 +7,7 @@
  */
 
 import type { Backoff } from '@agora/runtime/backoff';
-import { batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import { batchGetAll, batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   type DynamoDBDocumentClient,
@@ -99,6 +99,43 @@ export function createInventoryRepo(
       );
     },
 
+    /**
+     * The stored count and last writer of each key that has an item, by stockKey: one
+     * eventually consistent BatchGetItem per 100 keys, projected to what the loader compares.
+     */
+    async currentCounts(keys: readonly StockKey[]): Promise<Map<string, Pick<StockItem, 'count' | 'uploadId'>>> {
+      const items = await batchGetAll(
+        documents,
+        tableName,
+        keys.map((key) => ({ store: key.store, item: key.item })),
+        {
+          projection: ['store', 'item', 'count', 'uploadId'],
+          ...(options.backoff ? { backoff: options.backoff } : {}),
+        },
+      );
+      return new Map(
+        items.map((item) => [
+          stockKey(item as unknown as StockKey),
+          { count: item.count as number, uploadId: item.uploadId as string },
+        ]),
+      );
+    },
+
+    /** Whether a store has any item yet (a store's first file has nothing to compare against). */
+    async hasItems(store: string): Promise<boolean> {
+      const { Items = [] } = await documents.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#store = :store',
+          ExpressionAttributeNames: { '#store': 'store' },
+          ExpressionAttributeValues: { ':store': store },
+          ProjectionExpression: '#store',
+          Limit: 1,
+        }),
+      );
+      return Items.length > 0;
+    },
+
     /** Items whose alert `uploadId` wrote but did not publish (a crash came in between). */
     async pendingAlerts(uploadId: string): Promise<StoredStockItem[]> {
       return queryAll({
@@ -119,17 +156,26 @@ export function createInventoryRepo(
       return batchWriteAll(documents, tableName, puts, writeOptions);
     },
 
-    /** Records that `uploadId`'s alert for this item went out (unless a newer upload has since written it). */
-    async markAlerted(key: StockKey, uploadId: string): Promise<void> {
-      await unlessConditionFails(
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { store: key.store, item: key.item },
-            UpdateExpression: 'REMOVE pendingAlert, alertKind',
-            ConditionExpression: 'uploadId = :upload',
-            ExpressionAttributeValues: { ':upload': uploadId },
-          }),
+    /**
+     * Records that `uploadId`'s alerts for these items went out (unless a newer upload has since
+     * written one): a conditional UpdateItem each, all at once. Conditional, so not a
+     * BatchWriteItem (which takes no condition); not a TransactWriteItems either, which would
+     * cost two write units per item and fail as a whole on one newer write.
+     */
+    async markAlerted(keys: readonly StockKey[], uploadId: string): Promise<void> {
+      await Promise.all(
+        keys.map((key) =>
+          unlessConditionFails(
+            documents.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { store: key.store, item: key.item },
+                UpdateExpression: 'REMOVE pendingAlert, alertKind',
+                ConditionExpression: 'uploadId = :upload',
+                ExpressionAttributeValues: { ':upload': uploadId },
+              }),
+            ),
+          ),
         ),
       );
     },

@@ -73,7 +73,7 @@ test('SIGTERM mid-file: the file is handed back at once, the process exits 0, th
 
 test('the health endpoint answers 200 while polling works and 503 once it has silently stopped', async () => {
   const { deployment } = await inventoryDeployment();
-  const logger = createLogger({ level: 'silent', service: 'inventory-worker' });
+  const logger = createLogger({ level: 'silent' });
   const common = {
     queueUrl: deployment.env.FILES_QUEUE_URL as string,
     uploads: createUploadsRepo(deployment.clients.documents, deployment.env.UPLOADS_TABLE as string),

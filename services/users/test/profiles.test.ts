@@ -139,7 +139,10 @@ describe('request ids', () => {
     });
     assert.equal(response.headers['x-request-id'], requestId);
     const lines = logs.lines().filter((line) => line.reqId === requestId);
-    assert.ok(lines.some((line) => line.msg === 'request completed'));
+    assert.ok(
+      lines.some((line) => line.route === '/api/users' && line.status === 200),
+      'its access line',
+    );
     assert.ok(lines.some((line) => (line.aws as { command?: string })?.command === 'QueryCommand'));
   });
 

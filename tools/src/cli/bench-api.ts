@@ -8,29 +8,11 @@
  * Figures are printed as ratios against the baseline measured in the same run.
  *   BENCH_SECONDS (default 5) per measurement, BENCH_CONNECTIONS (default 10); --monolith for that topology.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createRequire } from 'node:module';
-import { freePort } from '../local/emulator.ts';
 import { type RunningSystem, startSystem } from '../local/launcher.ts';
-import { repoRoot } from '../paths.ts';
-import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
+import { autocannon, type LoadResult, startHello, topicWithFiftyMessages } from './bench-fixtures.ts';
 
-interface Result {
-  requests: { average: number };
-  latency: { p50: number; p99: number; average: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  headers?: Record<string, string>;
-}) => Promise<Result>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+type Result = LoadResult;
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -49,43 +31,6 @@ async function measure(label: string, url: string, concurrent = connections): Pr
   return result;
 }
 
-/** A topic with 50 messages, made through the API. */
-async function topicWithFiftyMessages(gateway: string): Promise<string> {
-  const credentials = { username: `bench_${process.pid}`, password: 'correct horse battery' };
-  await callApi(gateway, 'POST', '/api/users', { ...credentials, displayName: 'Bench Mark' });
-  const token = (await callApi(gateway, 'POST', '/api/auth/login', credentials)).body.accessToken as string;
-  const topic = await callApi(gateway, 'POST', '/api/topics', { title: 'Fifty messages' }, token);
-  const topicId = topic.body.topicId as string;
-  await until(
-    async () => (await callApi(gateway, 'GET', `/api/topics/${topicId}/messages`)).status === 200,
-    'the topic to reach the messages service',
-    10_000,
-    100,
-  );
-  for (let i = 0; i < 50; i++) {
-    const posted = await callApi(gateway, 'POST', `/api/topics/${topicId}/messages`, { body: `message ${i}` }, token);
-    if (posted.status !== 201) throw new Error(`posting failed: ${posted.status}`);
-  }
-  return topicId;
-}
-
-async function startHello(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['tools/src/cli/bench-hello.ts'], {
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await once(child.stdout, 'data');
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
-
 const ratio = (a: Result, b: Result) => (a.requests.average / b.requests.average).toFixed(2);
 
 process.stdout.write(`bench:api — ${topology}, ${connections} connections, ${seconds} s per measurement\n`);
@@ -102,7 +47,7 @@ try {
   const gateway = system.gatewayUrl;
   const users = system.processes.get(topology === 'monolith' ? 'forum' : 'users')?.url as string;
   const messages = system.processes.get(topology === 'monolith' ? 'forum' : 'messages')?.url as string;
-  const topicId = await topicWithFiftyMessages(gateway);
+  const { topicId } = await topicWithFiftyMessages(gateway);
   const listPath = `/api/topics/${topicId}/messages?limit=50`;
   const listed = await callApi(gateway, 'GET', listPath);
   if ((listed.body.items as unknown[]).length !== 50) throw new Error('the page does not hold 50 messages');

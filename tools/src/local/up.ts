@@ -18,8 +18,9 @@ function printLog(name: string, line: string) {
   let text = line;
   try {
     const parsed = JSON.parse(line);
-    const request = parsed.req ? ` ${parsed.req.method} ${parsed.req.url}` : '';
-    const status = parsed.res ? ` ${parsed.res.statusCode}` : '';
+    // an access line (access-log.ts): method, route, status, latency
+    const request = parsed.method ? ` ${parsed.method} ${parsed.url ?? parsed.route}` : '';
+    const status = parsed.status ? ` ${parsed.status} ${parsed.latencyMs} ms` : '';
     text = `${parsed.level ?? ''} ${parsed.msg ?? ''}${request}${status}${parsed.reqId ? ` (${parsed.reqId})` : ''}`;
   } catch {
     // not JSON: print as it is

@@ -49,7 +49,8 @@ export interface CapturedLogger {
   readonly lines: () => Record<string, unknown>[];
 }
 
-export function capturedLogger(service: string, level = 'debug'): CapturedLogger {
+/** `_service` names the logger for the reader of the test; lines no longer carry it (logger.ts). */
+export function capturedLogger(_service: string, level = 'debug'): CapturedLogger {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk, _encoding, done) {
@@ -57,6 +58,6 @@ export function capturedLogger(service: string, level = 'debug'): CapturedLogger
       done();
     },
   });
-  const logger = createLogger({ level, service, destination });
+  const logger = createLogger({ level, destination });
   return { logger, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }

@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:startup` (not part of `npm test`): what scaling out waits for. Each API service is
+ * started the way its container starts it (Dockerfile.base's CMD: `node --env-file-if-exists=…
+ * <entry>`, NODE_ENV=production, the catalogue's Node flags as NODE_OPTIONS, the environment its
+ * task gets), against the running emulator; measured from spawn to its first 200 on /ready, and
+ * its RSS then (/proc/<pid>/status). The baseline, in the same run: a bare Fastify hello-world
+ * from spawn to its first 200 on /health. BENCH_STARTS (default 3) per service, the median kept.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { type ServiceDefinition, services } from '@agora/catalogue';
+import { freePort } from '../local/emulator.ts';
+import { type RunningSystem, startSystem } from '../local/launcher.ts';
+import { repoRoot } from '../paths.ts';
+
+const starts = Number(process.env.BENCH_STARTS ?? 3);
+
+async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** Spawns `args`, polls `url` every 5 ms (bounded: 30 s) until it answers 200; the time that took and the RSS then. */
+async function startOnce(args: string[], env: Record<string, string>, url: string) {
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: 'ignore' });
+  try {
+    while (performance.now() - started < 30_000) {
+      if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited with ${child.exitCode}`);
+      const ok = await fetch(url).then(
+        (response) => response.status === 200,
+        () => false,
+      );
+      if (ok) return { seconds: (performance.now() - started) / 1000, rss: await rssBytes(child.pid as number) };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    throw new Error(`${url} did not answer within 30 s`);
+  } finally {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await once(child, 'exit');
+  }
+}
+
+async function median(args: string[], env: Record<string, string>, path: string) {
+  const runs: { seconds: number; rss: number }[] = [];
+  for (let run = 0; run < starts; run++) {
+    const port = await freePort();
+    runs.push(await startOnce(args, { ...env, PORT: String(port) }, `http://127.0.0.1:${port}${path}`));
+  }
+  runs.sort((a, b) => a.seconds - b.seconds);
+  return runs[Math.floor(runs.length / 2)] as { seconds: number; rss: number };
+}
+
+const format = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits });
+const megabytes = (bytes: number) => `${format(bytes / 1024 / 1024, 1)} MB`;
+
+process.stdout.write(`bench:startup — median of ${starts} starts each, spawn to first 200\n\n`);
+let system: RunningSystem | undefined;
+try {
+  system = await startSystem({ prefix: `bench-${process.pid}`, gatewayPort: 0, logLevel: 'info' });
+  const path = { PATH: process.env.PATH ?? '' };
+  const bare = await median(['tools/src/cli/bench-hello.ts'], path, '/health');
+  process.stdout.write(
+    `  ${'bare Fastify hello-world'.padEnd(26)} ${format(bare.seconds, 3)} s   RSS ${megabytes(bare.rss)}\n`,
+  );
+  for (const service of services.filter((candidate) => candidate.kind === 'api') as ServiceDefinition[]) {
+    const running = system.processes.get(service.name);
+    if (!running) continue;
+    const env = {
+      ...running.env,
+      NODE_ENV: 'production',
+      ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
+    };
+    const args = ['--env-file-if-exists=/run/agora/service.env', `services/${service.workspace}/${service.entry}`];
+    const measured = await median(args, env, '/ready');
+    process.stdout.write(
+      `  ${service.name.padEnd(26)} ${format(measured.seconds, 3)} s (${format(measured.seconds / bare.seconds, 1)}× bare; target ≤ 0.5 s)   RSS ${megabytes(measured.rss)} (target ≤ 100 MB)\n`,
+    );
+  }
+} finally {
+  await system?.stop();
+}
