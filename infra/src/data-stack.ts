@@ -23,6 +23,7 @@ import {
   physicalName,
   type QueueDefinition,
   type TableDefinition,
+  type TaskQueuesDefinition,
   type TopicDefinition,
 } from './catalogue.ts';
 import { bucketName } from './resource-refs.ts';
@@ -38,13 +39,38 @@ export type DataResource =
   | { readonly kind: 'table'; readonly env: string; readonly table: dynamodb.ITable }
   | { readonly kind: 'queue'; readonly env: string; readonly queue: sqs.IQueue }
   | { readonly kind: 'topic'; readonly env: string; readonly topic: sns.ITopic }
-  | { readonly kind: 'bucket'; readonly env: string; readonly bucket: s3.IBucket };
+  | { readonly kind: 'bucket'; readonly env: string; readonly bucket: s3.IBucket }
+  // Each task's own queues, `<namePrefix>-<random>`, subscribed to `topic` (live-fanout.ts): no resource to build.
+  | {
+      readonly kind: 'taskQueues';
+      readonly env: string;
+      readonly namePrefix: string;
+      readonly topic: sns.ITopic;
+      readonly topicEnv: string;
+    };
 
 const dynamoType = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
 const streamType = {
   NEW_IMAGE: dynamodb.StreamViewType.NEW_IMAGE,
   NEW_AND_OLD_IMAGES: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
 } as const;
+
+/** The task-queues resource of a definition, its topic already built or imported. */
+export function taskQueuesResource(
+  settings: Settings,
+  definition: TaskQueuesDefinition,
+  topic: DataResource,
+): DataResource {
+  if (topic.kind !== 'topic')
+    throw new Error(`${definition.id} subscribes to "${definition.topic}", which is no topic`);
+  return {
+    kind: 'taskQueues',
+    env: definition.env,
+    namePrefix: physicalName(settings.prefix, definition),
+    topic: topic.topic,
+    topicEnv: topic.env,
+  };
+}
 
 /** Construct ids from catalogue ids: `usersTable` → `UsersTable`. */
 function constructId(id: string): string {
@@ -86,6 +112,9 @@ export class DataStack extends Stack {
       );
     }
     for (const bucket of catalogue.buckets) this.addBucket(bucket);
+    for (const definition of catalogue.taskQueues) {
+      this.resources.set(definition.id, taskQueuesResource(this.settings, definition, this.resource(definition.topic)));
+    }
   }
 
   private addTable(definition: TableDefinition): void {

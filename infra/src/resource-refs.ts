@@ -14,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { type BucketDefinition, type Catalogue, deployedServices, physicalName } from './catalogue.ts';
-import type { DataResource } from './data-stack.ts';
+import { type DataResource, taskQueuesResource } from './data-stack.ts';
 import { repositoryName, type Settings } from './settings.ts';
 
 /** The uploads bucket's global name: prefix, catalogue name, account and region. */
@@ -81,6 +81,11 @@ export function importResources(scope: Construct, catalogue: Catalogue, settings
       env: bucket.env,
       bucket: s3.Bucket.fromBucketName(scope, `Imported-${bucket.id}`, bucketName(settings, bucket, scope)),
     });
+  }
+  for (const definition of catalogue.taskQueues) {
+    const topic = resources.get(definition.topic);
+    if (!topic) throw new Error(`${definition.id} subscribes to "${definition.topic}", which is not in the catalogue`);
+    resources.set(definition.id, taskQueuesResource(settings, definition, topic));
   }
   return resources;
 }

@@ -197,18 +197,23 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
       const dataStack = built.stacks.data;
       const dataResources = data.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
       /** a resource's physical name as the services stack spells it in an ARN */
-      const physical = (id: string): string => {
+      const physical = (id: string): string[] => {
         const resource = dataStack.resource(id);
+        // A task's own queues: `<prefix>-*`, and the topic they subscribe to.
+        if (resource.kind === 'taskQueues') {
+          const topicId = catalogue.taskQueues.find((definition) => definition.id === id)?.topic as string;
+          return [`${resource.namePrefix}-*`, ...physical(topicId)];
+        }
         const construct = { table: 'table', queue: 'queue', topic: 'topic', bucket: 'bucket' }[resource.kind];
         const logical = dataStack.getLogicalId(
           (resource as unknown as Record<string, IConstruct>)[construct]?.node.defaultChild as never,
         );
         const properties = dataResources[logical]?.Properties ?? {};
         const name = properties.TableName ?? properties.QueueName ?? properties.TopicName ?? properties.BucketName;
-        return arnText(name);
+        return [arnText(name)];
       };
       for (const service of deployedServices(catalogue)) {
-        const allowed = [...new Set(service.uses.map((use) => physical(use.resource)))];
+        const allowed = [...new Set(service.uses.flatMap((use) => physical(use.resource)))];
         const taskRole = built.stacks.services.node.findChild(`${service.name}-task`).node.findChild('TaskRole');
         const policyId = built.stacks.services.getLogicalId(
           taskRole.node.findChild('DefaultPolicy').node.defaultChild as never,

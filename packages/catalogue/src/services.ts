@@ -3,8 +3,13 @@
  * `uses` names the resources (see resources.ts) a service touches and how, which is what CDK
  * grants its task role and what the launcher puts in its environment.
  */
-/** `readStream`: read a table's DynamoDB stream (DescribeStream, GetShardIterator, GetRecords). */
-export type Access = 'read' | 'readWrite' | 'publish' | 'consume' | 'readStream';
+/**
+ * `readStream`: read a table's DynamoDB stream (DescribeStream, GetShardIterator, GetRecords).
+ * `ownQueues`: each task creates, subscribes, reads and deletes its own queue of a task-queues
+ * resource, subscribed to the resource's topic (whose ARN it is given too), and sweeps the stale
+ * queues of its kind.
+ */
+export type Access = 'read' | 'readWrite' | 'publish' | 'consume' | 'readStream' | 'ownQueues';
 
 export interface ResourceUse {
   readonly resource: string;
@@ -26,6 +31,11 @@ export interface ServiceDefinition {
   readonly verifiesTokens: boolean;
   /** Node/V8 flags the process runs with (NODE_OPTIONS), wherever it runs */
   readonly nodeOptions?: string;
+  /**
+   * A worker that must run as exactly one task (the one reader of a stream): never scaled, and a
+   * deployment stops the old task before it starts the new one.
+   */
+  readonly singleTask?: boolean;
 }
 
 export const services = [
@@ -53,6 +63,8 @@ export const services = [
       { resource: 'topicsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
       { resource: 'topicsEventsQueue', access: 'consume' },
+      // the live feed (GET /api/topics/live): every task's own queue on the forum events topic
+      { resource: 'topicsLiveQueues', access: 'ownQueues' },
     ],
     verifiesTokens: true,
   },
