@@ -23,10 +23,9 @@ import {
   physicalName,
   type QueueDefinition,
   type TableDefinition,
-  type TaskQueuesDefinition,
   type TopicDefinition,
 } from './catalogue.ts';
-import { bucketName } from './resource-refs.ts';
+import { bucketName, taskQueuesResource } from './resource-refs.ts';
 import { retention, type Settings } from './settings.ts';
 
 export interface DataStackProps extends StackProps {
@@ -54,23 +53,6 @@ const streamType = {
   NEW_IMAGE: dynamodb.StreamViewType.NEW_IMAGE,
   NEW_AND_OLD_IMAGES: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
 } as const;
-
-/** The task-queues resource of a definition, its topic already built or imported. */
-export function taskQueuesResource(
-  settings: Settings,
-  definition: TaskQueuesDefinition,
-  topic: DataResource,
-): DataResource {
-  if (topic.kind !== 'topic')
-    throw new Error(`${definition.id} subscribes to "${definition.topic}", which is no topic`);
-  return {
-    kind: 'taskQueues',
-    env: definition.env,
-    namePrefix: physicalName(settings.prefix, definition),
-    topic: topic.topic,
-    topicEnv: topic.env,
-  };
-}
 
 /** Construct ids from catalogue ids: `usersTable` → `UsersTable`. */
 function constructId(id: string): string {

@@ -12,8 +12,6 @@ import { buildApp as buildTopics } from '@agora/topics';
 import { createForumLiveFeed } from '@agora/topics/live';
 import { buildApp as buildUsers } from '@agora/users';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { pino } from 'pino';
 import { buildMonolith } from '../src/app.ts';
@@ -55,8 +53,8 @@ const deps = {
   events: { publish: async () => {} },
   // never started: the document needs the route, not its queue
   live: createForumLiveFeed({
-    sqs: {} as SQSClient,
-    sns: {} as SNSClient,
+    sqs: unused as never,
+    sns: unused as never,
     logger: pino({ level: 'silent' }),
     topicArn: config.FORUM_EVENTS_TOPIC_ARN,
     queuePrefix: 'agora-live-topics',
