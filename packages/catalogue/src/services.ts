@@ -76,8 +76,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'inventoryTable', access: 'read' },
-      // the live feed follows the table's stream
-      { resource: 'inventoryTable', access: 'readStream' },
+      // the live feed: every task's own queue on the stock-changes topic the stock relay feeds
+      { resource: 'inventoryLiveQueues', access: 'ownQueues' },
       { resource: 'uploadsTable', access: 'readWrite' },
       { resource: 'uploadsBucket', access: 'readWrite' },
     ],
@@ -115,6 +115,21 @@ export const services = [
     // A small young generation: streaming a file allocates fast and keeps nothing, and V8's
     // default lets the nursery (and RSS) grow with the file; capped, 1,000,000 rows cost little more than 10,000.
     nodeOptions: '--max-semi-space-size=8',
+  },
+  {
+    // The one reader of the inventory table's stream (DynamoDB Streams throttles beyond about two
+    // readers a shard): it publishes the live feed's events once, on the stock-changes topic.
+    name: 'stock-relay',
+    kind: 'worker',
+    workspace: 'inventory',
+    entry: 'src/relay/main.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'inventoryTable', access: 'readStream' },
+      { resource: 'stockChanges', access: 'publish' },
+    ],
+    verifiesTokens: false,
+    singleTask: true,
   },
   {
     name: 'gateway',
