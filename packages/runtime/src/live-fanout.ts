@@ -234,6 +234,7 @@ export function createLiveFanout(options: LiveFanoutOptions): LiveFanout {
       ...(queue ? { keep: queue.url } : {}),
     });
     if (swept.length > 0) logger.info({ swept }, 'deleted the live queues of tasks that are gone');
+    else logger.debug('swept the live queues: none stale');
   }
 
   async function run(): Promise<void> {
@@ -321,38 +322,39 @@ export interface SweepOptions {
 export async function sweepStaleQueues(options: SweepOptions): Promise<string[]> {
   const { sqs, sns, topicArn, queuePrefix } = options;
   const now = options.now ?? Date.now();
-  const deleted: string[] = [];
+  // Listed whole first: unsubscribing while paging would shift the pages and skip some.
+  const candidates: { queueName: string; subscriptionArn: string }[] = [];
   let nextToken: string | undefined;
   do {
     const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken: nextToken }));
     for (const subscription of page.Subscriptions ?? []) {
       const queueName = (subscription.Endpoint ?? '').split(':').at(-1) ?? '';
-      if (
-        subscription.Protocol !== 'sqs' ||
-        !queueName.startsWith(`${queuePrefix}-`) ||
-        !subscription.SubscriptionArn
-      ) {
-        continue;
+      if (subscription.Protocol === 'sqs' && queueName.startsWith(`${queuePrefix}-`) && subscription.SubscriptionArn) {
+        candidates.push({ queueName, subscriptionArn: subscription.SubscriptionArn });
       }
-      const url = await queueUrlOf(sqs, queueName);
-      if (url === options.keep) continue;
-      if (url) {
-        const beat = await heartbeatOf(sqs, url);
-        // A queue without a heartbeat was not made by a task: leave it to whoever made it.
-        if (beat === undefined || now - beat <= options.staleAfterMs) continue;
-        try {
-          await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
-          deleted.push(url);
-        } catch (error) {
-          if (!queueGone(error)) throw error;
-        }
-      }
-      await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn })).catch((error) => {
-        if (errorName(error) !== 'NotFound') throw error;
-      });
     }
     nextToken = page.NextToken;
   } while (nextToken);
+
+  const deleted: string[] = [];
+  for (const { queueName, subscriptionArn } of candidates) {
+    const url = await queueUrlOf(sqs, queueName);
+    if (url !== undefined && url === options.keep) continue;
+    if (url) {
+      const beat = await heartbeatOf(sqs, url);
+      // A queue without a heartbeat was not made by a task: leave it to whoever made it.
+      if (beat === undefined || now - beat <= options.staleAfterMs) continue;
+      try {
+        await sqs.send(new DeleteQueueCommand({ QueueUrl: url }));
+        deleted.push(url);
+      } catch (error) {
+        if (!queueGone(error)) throw error;
+      }
+    }
+    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch((error) => {
+      if (errorName(error) !== 'NotFound') throw error;
+    });
+  }
   return deleted;
 }
 
