@@ -138,17 +138,28 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
       }
     });
 
-    test('every service rolls out 100/200 with the circuit breaker and rollback, and leaves desiredCount to scaling', () => {
+    test('every service rolls out 100/200 with the circuit breaker and rollback, and leaves desiredCount to scaling; a single-task one runs one, stopped before its successor starts', () => {
       const ecsServices = resourcesOfType(services, 'AWS::ECS::Service');
       assert.equal(ecsServices.length, deployedServices(catalogue).length);
+      const single = new Set(deployedServices(catalogue).filter((s) => s.singleTask).map((s) => s.name));
       for (const [id, service] of ecsServices) {
         const config = service.Properties.DeploymentConfiguration as Record<string, unknown>;
+        const name = String(JSON.stringify(service.Properties.ServiceName)).match(/-([\w-]+)"$/)?.[1] ?? '';
+        const isSingle = [...single].some((candidate) => name.endsWith(candidate));
         assert.deepEqual(config.DeploymentCircuitBreaker, { Enable: true, Rollback: true }, id);
-        assert.equal(config.MinimumHealthyPercent, 100, id);
-        assert.equal(config.MaximumPercent, 200, id);
-        assert.equal(service.Properties.DesiredCount, undefined, `${id} has no DesiredCount`);
+        assert.equal(config.MinimumHealthyPercent, isSingle ? 0 : 100, id);
+        assert.equal(config.MaximumPercent, isSingle ? 100 : 200, id);
+        assert.equal(service.Properties.DesiredCount, isSingle ? 1 : undefined, `${id}'s DesiredCount`);
       }
-      services.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', deployedServices(catalogue).length);
+      assert.equal(
+        ecsServices.filter(([, service]) => service.Properties.DesiredCount === 1).length,
+        single.size,
+        'every single-task service found',
+      );
+      services.resourceCountIs(
+        'AWS::ApplicationAutoScaling::ScalableTarget',
+        deployedServices(catalogue).length - single.size,
+      );
     });
 
     test('api services: /ready health checks, short deregistration, grace period, 5xx deployment alarm, two scaling policies', () => {
