@@ -141,7 +141,11 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
     test('every service rolls out 100/200 with the circuit breaker and rollback, and leaves desiredCount to scaling; a single-task one runs one, stopped before its successor starts', () => {
       const ecsServices = resourcesOfType(services, 'AWS::ECS::Service');
       assert.equal(ecsServices.length, deployedServices(catalogue).length);
-      const single = new Set(deployedServices(catalogue).filter((s) => s.singleTask).map((s) => s.name));
+      const single = new Set(
+        deployedServices(catalogue)
+          .filter((s) => s.singleTask)
+          .map((s) => s.name),
+      );
       for (const [id, service] of ecsServices) {
         const config = service.Properties.DeploymentConfiguration as Record<string, unknown>;
         const name = String(JSON.stringify(service.Properties.ServiceName)).match(/-([\w-]+)"$/)?.[1] ?? '';

@@ -1,7 +1,7 @@
 import { httpServiceConfig } from '@agora/runtime/config';
 import { type Static, Type } from 'typebox';
 
-export const relayConfigSchema = Type.Object({
+export const stockRelayConfigSchema = Type.Object({
   /** PORT is the health endpoint's port (the relay serves nothing else) */
   PORT: httpServiceConfig.PORT,
   HOST: httpServiceConfig.HOST,
@@ -16,4 +16,4 @@ export const relayConfigSchema = Type.Object({
   HEALTH_MAX_SILENCE_SECONDS: Type.Integer({ minimum: 1, default: 90 }),
 });
 
-export type RelayConfig = Static<typeof relayConfigSchema>;
+export type StockRelayConfig = Static<typeof stockRelayConfigSchema>;

@@ -3,12 +3,12 @@
  * and the health endpoint. SIGTERM: stop reading, finish the publish in hand, exit 0.
  */
 import { runWorker } from '@agora/runtime/run-worker';
-import { relayConfigSchema } from './config.ts';
+import { stockRelayConfigSchema } from './config.ts';
 import { createStockRelay } from './relay.ts';
 
 await runWorker({
   name: 'stock-relay',
-  configSchema: relayConfigSchema,
+  configSchema: stockRelayConfigSchema,
   wire: async ({ config, logger, aws }) =>
     createStockRelay({
       dynamo: aws.dynamo,
