@@ -115,8 +115,14 @@ test('a second synth of the same commit writes identical task definitions and se
       );
     assert.deepEqual(pick(again), pick(services));
   }
-  for (const [, service] of resourcesOfType(built.templates.services, 'AWS::ECS::Service')) {
-    assert.equal(service.Properties.DesiredCount, undefined, 'autoscaling owns the desired count');
+  const ecsServices = resourcesOfType(built.templates.services, 'AWS::ECS::Service');
+  for (const [, service] of ecsServices) {
+    // autoscaling owns the desired count; a single-task service (the stock relay) is never scaled: always 1
+    assert.ok([undefined, 1].includes(service.Properties.DesiredCount as number | undefined));
     assert.deepEqual(service.Properties.DeploymentController, { Type: 'ECS' }, 'the ECS deploy action can roll it');
   }
+  assert.equal(
+    ecsServices.filter(([, service]) => service.Properties.DesiredCount === 1).length,
+    catalogue.services.filter((service) => service.singleTask).length,
+  );
 });

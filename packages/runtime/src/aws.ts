@@ -101,7 +101,6 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
       new (
         load('@aws-sdk/client-dynamodb-streams') as typeof import('@aws-sdk/client-dynamodb-streams')
       ).DynamoDBStreamsClient(common),
-    false,
   );
   const s3 = lazy(
     () =>

@@ -68,11 +68,22 @@ function routeTable() {
       for (const method of [methods].flat()) {
         if (seen.has(`${method} ${url}`)) continue;
         seen.add(`${method} ${url}`);
-        router.on(method as HTTPMethod, url, () => {});
+        router.on(method as HTTPMethod, url, () => {}, { url });
       }
     },
+    /**
+     * The methods of the most specific route pattern that takes `path` (fewest parameters), as
+     * OpenAPI matches a concrete path before a templated one: beside GET /api/topics/live, the
+     * PATCH of /api/topics/:topicId is not a method of /api/topics/live.
+     */
     allowedMethods(path: string): string[] {
-      return routableMethods.filter((method) => router.find(method, path) !== null);
+      const matches = routableMethods.flatMap((method) => {
+        const found = router.find(method, path);
+        return found ? [{ method, url: (found.store as { url: string }).url }] : [];
+      });
+      const parameters = (url: string) => url.split('/').filter((segment) => segment.startsWith(':')).length;
+      const specific = Math.min(...matches.map((match) => parameters(match.url)));
+      return matches.filter((match) => parameters(match.url) === specific).map((match) => match.method);
     },
   };
 }

@@ -295,6 +295,8 @@ describe('input the schema alone would not refuse', () => {
       async (request) => request.query,
     );
     app.delete('/api/notes/:noteId', async () => ({}));
+    // a static path beside the parametric one (as GET /api/topics/live beside /api/topics/:topicId)
+    app.get('/api/notes/feed', async () => ({}));
     await app.ready();
     return app;
   }
@@ -348,6 +350,11 @@ describe('input the schema alone would not refuse', () => {
     const query = await app.inject({ method: 'QUERY' as 'GET', url: '/api/notes/n-1' });
     assert.equal(query.statusCode, 405, query.body);
     assert.equal(query.headers.allow, 'DELETE');
+    // A static path is its own resource (OpenAPI matches concrete paths first): the parametric
+    // route's methods that would also take it are not its methods.
+    const onStatic = await app.inject({ method: 'PUT', url: '/api/notes/feed' });
+    assert.equal(onStatic.statusCode, 405, onStatic.body);
+    assert.equal(onStatic.headers.allow, 'GET, HEAD');
   });
 });
 
