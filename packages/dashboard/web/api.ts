@@ -43,6 +43,7 @@ export async function request<T>(path: string, options: { method?: string; token
     throw new ApiError(0, unreachableMessage);
   }
   if (!response.ok) throw await errorFrom(response);
+  if (response.status === 204) return null as T;
   return (await response.json()) as T;
 }
 

@@ -3,7 +3,6 @@
  * `buildApp`, which puts it on the platform's base app. No listen here: tests call `inject`;
  * server.ts starts it. The worker is a separate process (src/worker/main.ts).
  */
-import { dashboardRoutes } from '@agora/dashboard/serve';
 import { jwksVerification, tokenVerifier } from '@agora/runtime/auth';
 import type { App } from '@agora/runtime/http';
 import { createServiceApp } from '@agora/runtime/service-app';
@@ -57,8 +56,6 @@ export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async
       }),
   });
   await app.register(feedRoutes, { feed });
-  // The dashboard: the page at / and its assets (packages/dashboard's build).
-  await app.register(dashboardRoutes);
 };
 
 export interface BuildOptions extends InventoryDependencies {

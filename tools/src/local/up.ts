@@ -28,7 +28,7 @@ function printLog(name: string, line: string) {
   process.stdout.write(`${label} ${text}\n`);
 }
 
-// The inventory service serves the dashboard page at /: build it when its sources changed.
+// The gateway serves the web app at /: build it when its sources changed.
 await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
 
 const monolithMode = process.argv.includes('--monolith') || process.env.AGORA_TOPOLOGY === 'monolith';
