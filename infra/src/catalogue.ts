@@ -10,6 +10,7 @@ import type {
   ServiceDefinition,
   SubscriptionDefinition,
   TableDefinition,
+  TaskQueuesDefinition,
   TopicDefinition,
 } from '@agora/catalogue';
 import * as platform from '@agora/catalogue';
@@ -22,6 +23,8 @@ export interface Catalogue {
   readonly topics: readonly TopicDefinition[];
   readonly buckets: readonly BucketDefinition[];
   readonly subscriptions: readonly SubscriptionDefinition[];
+  /** queues each task makes for itself (nothing to create: their names, topic and grants) */
+  readonly taskQueues: readonly TaskQueuesDefinition[];
 }
 
 export function platformCatalogue(): Catalogue {
@@ -33,6 +36,7 @@ export function platformCatalogue(): Catalogue {
     topics: platform.topics,
     buckets: platform.buckets,
     subscriptions: platform.subscriptions(),
+    taskQueues: platform.taskQueues,
   };
 }
 
@@ -65,6 +69,7 @@ export type {
   RouteRule,
   ServiceDefinition,
   TableDefinition,
+  TaskQueuesDefinition,
   TopicDefinition,
 } from '@agora/catalogue';
 export { deadLetterQueueName, deadLetterRetentionDays, physicalName } from '@agora/catalogue';

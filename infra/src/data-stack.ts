@@ -25,7 +25,7 @@ import {
   type TableDefinition,
   type TopicDefinition,
 } from './catalogue.ts';
-import { bucketName } from './resource-refs.ts';
+import { bucketName, taskQueuesResource } from './resource-refs.ts';
 import { retention, type Settings } from './settings.ts';
 
 export interface DataStackProps extends StackProps {
@@ -38,7 +38,15 @@ export type DataResource =
   | { readonly kind: 'table'; readonly env: string; readonly table: dynamodb.ITable }
   | { readonly kind: 'queue'; readonly env: string; readonly queue: sqs.IQueue }
   | { readonly kind: 'topic'; readonly env: string; readonly topic: sns.ITopic }
-  | { readonly kind: 'bucket'; readonly env: string; readonly bucket: s3.IBucket };
+  | { readonly kind: 'bucket'; readonly env: string; readonly bucket: s3.IBucket }
+  // Each task's own queues, `<namePrefix>-<random>`, subscribed to `topic` (live-fanout.ts): no resource to build.
+  | {
+      readonly kind: 'taskQueues';
+      readonly env: string;
+      readonly namePrefix: string;
+      readonly topic: sns.ITopic;
+      readonly topicEnv: string;
+    };
 
 const dynamoType = { S: dynamodb.AttributeType.STRING, N: dynamodb.AttributeType.NUMBER } as const;
 const streamType = {
@@ -86,6 +94,9 @@ export class DataStack extends Stack {
       );
     }
     for (const bucket of catalogue.buckets) this.addBucket(bucket);
+    for (const definition of catalogue.taskQueues) {
+      this.resources.set(definition.id, taskQueuesResource(this.settings, definition, this.resource(definition.topic)));
+    }
   }
 
   private addTable(definition: TableDefinition): void {

@@ -3,6 +3,7 @@
  * grant for that access on that resource, nothing wider. A combination with no meaning (consume
  * a table, publish to a bucket read-only …) is a catalogue mistake and fails the synth.
  */
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Access } from './catalogue.ts';
 import type { DataResource } from './data-stack.ts';
@@ -32,6 +33,10 @@ export function grantUse(resource: DataResource, access: Access, grantee: iam.IG
       if (access === 'publish') resource.topic.grantPublish(grantee);
       else throw unsupported();
       return;
+    case 'taskQueues':
+      if (access !== 'ownQueues') throw unsupported();
+      grantOwnQueues(resource, grantee);
+      return;
     case 'bucket':
       if (access === 'read') resource.bucket.grantRead(grantee);
       else if (access === 'readWrite') resource.bucket.grantReadWrite(grantee);
@@ -41,9 +46,45 @@ export function grantUse(resource: DataResource, access: Access, grantee: iam.IG
   }
 }
 
+/**
+ * A task's own live queues (packages/runtime/src/live-fanout.ts): everything on queues named with
+ * the prefix only, subscribing to (and reading the subscriptions of) their one topic only. The
+ * sweeper finds queues through the topic's subscriptions, not ListQueues (which takes no
+ * resource-level permission: it would need "*").
+ */
+function grantOwnQueues(resource: Extract<DataResource, { kind: 'taskQueues' }>, grantee: iam.IGrantable): void {
+  const stack = Stack.of(resource.topic);
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: [
+      'sqs:CreateQueue',
+      'sqs:DeleteQueue',
+      'sqs:GetQueueAttributes',
+      'sqs:SetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:TagQueue',
+      'sqs:ListQueueTags',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+    ],
+    resourceArns: [
+      stack.formatArn({ service: 'sqs', resource: `${resource.namePrefix}-*`, arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+    ],
+  });
+  // Subscription actions are authorized on the subscription's topic.
+  iam.Grant.addToPrincipal({
+    grantee,
+    actions: ['sns:Subscribe', 'sns:Unsubscribe', 'sns:ListSubscriptionsByTopic', 'sns:GetSubscriptionAttributes'],
+    resourceArns: [resource.topic.topicArn],
+  });
+}
+
 /** The value a service finds in the resource's environment variable. */
 export function environmentValue(resource: DataResource): string {
   switch (resource.kind) {
+    case 'taskQueues':
+      return resource.namePrefix;
     case 'table':
       return resource.table.tableName;
     case 'queue':

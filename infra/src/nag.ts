@@ -90,6 +90,13 @@ export const acknowledgements: readonly Acknowledgement[] = [
       'ecr:GetAuthorizationToken has no resource-level permissions (AWS requires "*"); pulls and pushes are limited to the service repositories by separate statements.',
   },
   {
+    finding:
+      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:[\w-]+-live-[\w-]+-\*\]$/,
+    at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
+    reason:
+      'Each task of a live feed makes its own queue, `<prefix>-live-<service>-<random>`, and deletes it when it stops (packages/runtime/src/live-fanout.ts): its name is known only at run time, so the grant is on the name prefix of that service’s live queues only.',
+  },
+  {
     finding: /^AwsSolutions-IAM5\[Resource::.*:table\/[\w.-]+\/stream\/\*\]$/,
     at: /^\w+Services\/[\w-]+-task\/TaskRole\/DefaultPolicy\/Resource$/,
     reason:

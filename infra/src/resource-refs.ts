@@ -13,7 +13,13 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { type BucketDefinition, type Catalogue, deployedServices, physicalName } from './catalogue.ts';
+import {
+  type BucketDefinition,
+  type Catalogue,
+  deployedServices,
+  physicalName,
+  type TaskQueuesDefinition,
+} from './catalogue.ts';
 import type { DataResource } from './data-stack.ts';
 import { repositoryName, type Settings } from './settings.ts';
 
@@ -82,7 +88,29 @@ export function importResources(scope: Construct, catalogue: Catalogue, settings
       bucket: s3.Bucket.fromBucketName(scope, `Imported-${bucket.id}`, bucketName(settings, bucket, scope)),
     });
   }
+  for (const definition of catalogue.taskQueues) {
+    const topic = resources.get(definition.topic);
+    if (!topic) throw new Error(`${definition.id} subscribes to "${definition.topic}", which is not in the catalogue`);
+    resources.set(definition.id, taskQueuesResource(settings, definition, topic));
+  }
   return resources;
+}
+
+/** The task-queues resource of a definition, its topic already built or imported. */
+export function taskQueuesResource(
+  settings: Settings,
+  definition: TaskQueuesDefinition,
+  topic: DataResource,
+): DataResource {
+  if (topic.kind !== 'topic')
+    throw new Error(`${definition.id} subscribes to "${definition.topic}", which is no topic`);
+  return {
+    kind: 'taskQueues',
+    env: definition.env,
+    namePrefix: physicalName(settings.prefix, definition),
+    topic: topic.topic,
+    topicEnv: topic.env,
+  };
 }
 
 /** Each deployed service's image repository, imported by name. */

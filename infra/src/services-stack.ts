@@ -194,6 +194,7 @@ export class ServicesStack extends Stack {
       const resource = this.resource(use.resource);
       grantUse(resource, use.access, taskDefinition.taskRole, service.name);
       environment[resource.env] = environmentValue(resource);
+      if (resource.kind === 'taskQueues') environment[resource.topicEnv] = resource.topic.topicArn;
     }
     if (service.verifiesTokens) {
       if (!this.issuer) throw new Error(`${service.name} verifies tokens, but no service serves ${jwksPath}`);
@@ -328,6 +329,19 @@ export class ServicesStack extends Stack {
       retries: 3,
       startPeriod: Duration.seconds(30),
     });
+    if (service.singleTask) {
+      // The one reader of a stream: exactly one task, and a deployment stops the old one before the
+      // new one starts (two would publish every change twice); the gap is short and the new
+      // reader tells the feeds to reload (stock.resync).
+      const fargate = new ecs.FargateService(this, `${service.name}-service`, {
+        ...this.serviceProps(service, taskDefinition),
+        desiredCount: 1,
+        minHealthyPercent: 0,
+        maxHealthyPercent: 100,
+      });
+      this.services.set(service.name, fargate);
+      return;
+    }
     // The worker holds ECS task scale-in protection while a file is in progress.
     taskDefinition.addToTaskRolePolicy(
       new iam.PolicyStatement({

@@ -138,17 +138,32 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
       }
     });
 
-    test('every service rolls out 100/200 with the circuit breaker and rollback, and leaves desiredCount to scaling', () => {
+    test('every service rolls out 100/200 with the circuit breaker and rollback, and leaves desiredCount to scaling; a single-task one runs one, stopped before its successor starts', () => {
       const ecsServices = resourcesOfType(services, 'AWS::ECS::Service');
       assert.equal(ecsServices.length, deployedServices(catalogue).length);
+      const single = new Set(
+        deployedServices(catalogue)
+          .filter((s) => s.singleTask)
+          .map((s) => s.name),
+      );
       for (const [id, service] of ecsServices) {
         const config = service.Properties.DeploymentConfiguration as Record<string, unknown>;
+        const name = String(JSON.stringify(service.Properties.ServiceName)).match(/-([\w-]+)"$/)?.[1] ?? '';
+        const isSingle = [...single].some((candidate) => name.endsWith(candidate));
         assert.deepEqual(config.DeploymentCircuitBreaker, { Enable: true, Rollback: true }, id);
-        assert.equal(config.MinimumHealthyPercent, 100, id);
-        assert.equal(config.MaximumPercent, 200, id);
-        assert.equal(service.Properties.DesiredCount, undefined, `${id} has no DesiredCount`);
+        assert.equal(config.MinimumHealthyPercent, isSingle ? 0 : 100, id);
+        assert.equal(config.MaximumPercent, isSingle ? 100 : 200, id);
+        assert.equal(service.Properties.DesiredCount, isSingle ? 1 : undefined, `${id}'s DesiredCount`);
       }
-      services.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', deployedServices(catalogue).length);
+      assert.equal(
+        ecsServices.filter(([, service]) => service.Properties.DesiredCount === 1).length,
+        single.size,
+        'every single-task service found',
+      );
+      services.resourceCountIs(
+        'AWS::ApplicationAutoScaling::ScalableTarget',
+        deployedServices(catalogue).length - single.size,
+      );
     });
 
     test('api services: /ready health checks, short deregistration, grace period, 5xx deployment alarm, two scaling policies', () => {
@@ -197,18 +212,23 @@ function checkCatalogue(name: string, catalogue: Catalogue) {
       const dataStack = built.stacks.data;
       const dataResources = data.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
       /** a resource's physical name as the services stack spells it in an ARN */
-      const physical = (id: string): string => {
+      const physical = (id: string): string[] => {
         const resource = dataStack.resource(id);
+        // A task's own queues: `<prefix>-*`, and the topic they subscribe to.
+        if (resource.kind === 'taskQueues') {
+          const topicId = catalogue.taskQueues.find((definition) => definition.id === id)?.topic as string;
+          return [`${resource.namePrefix}-*`, ...physical(topicId)];
+        }
         const construct = { table: 'table', queue: 'queue', topic: 'topic', bucket: 'bucket' }[resource.kind];
         const logical = dataStack.getLogicalId(
           (resource as unknown as Record<string, IConstruct>)[construct]?.node.defaultChild as never,
         );
         const properties = dataResources[logical]?.Properties ?? {};
         const name = properties.TableName ?? properties.QueueName ?? properties.TopicName ?? properties.BucketName;
-        return arnText(name);
+        return [arnText(name)];
       };
       for (const service of deployedServices(catalogue)) {
-        const allowed = [...new Set(service.uses.map((use) => physical(use.resource)))];
+        const allowed = [...new Set(service.uses.flatMap((use) => physical(use.resource)))];
         const taskRole = built.stacks.services.node.findChild(`${service.name}-task`).node.findChild('TaskRole');
         const policyId = built.stacks.services.getLogicalId(
           taskRole.node.findChild('DefaultPolicy').node.defaultChild as never,

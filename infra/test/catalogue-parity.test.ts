@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { catalogueFacts, type DeploymentFacts, emulatorFacts } from '@agora/tools/local/deployment-facts';
+import { resourceEnvironment } from '@agora/tools/local/service-env';
 import { provision } from '@agora/tools/testing/testing';
 import { physicalName, platformCatalogue } from '../src/catalogue.ts';
 import { synthesize } from './helpers.ts';
@@ -109,6 +110,20 @@ test('the test knows every property the catalogue gives a resource', () => {
     topics: ['id', 'name', 'env', 'messageAttributes'],
     buckets: ['id', 'name', 'env', 'notifyQueue', 'expireAfterDays'],
     subscriptions: ['topic', 'queue', 'filterPolicy'],
+    // Nothing to create: each task makes its queue; the name prefix and the topic reach the task
+    // through its environment (checked below on both sides), and the task applies the rest
+    // (filter policy, retention, heartbeat, staleness: packages/runtime/test/live-fanout.test.ts
+    // checks them on the emulator, tools/test/live-feeds.system.test.ts with real processes).
+    taskQueues: [
+      'id',
+      'name',
+      'env',
+      'topic',
+      'filterPolicy',
+      'retentionSeconds',
+      'heartbeatSeconds',
+      'staleAfterSeconds',
+    ],
   } as const;
   for (const [kind, keys] of Object.entries(known)) {
     for (const definition of catalogue[kind as keyof typeof known]) {
@@ -130,4 +145,44 @@ test('the local bootstrap makes every catalogue property on the emulator', async
   const facts = await emulatorFacts(deployment.clients, deployment, catalogue);
   assert.deepEqual(facts, catalogueFacts(catalogue, deployment.prefix));
   assert.ok(Object.keys(facts.tables).length === catalogue.tables.length && catalogue.tables.length > 0);
+});
+
+test('every task-queues resource reaches its services alike on AWS and on the emulator: the name prefix and the topic', async () => {
+  const built = synthesize({ catalogue });
+  const prefix = built.stacks.settings.prefix;
+  const taskDefinitions = Object.values(built.templates.services.toJSON().Resources as Record<string, Resource>).filter(
+    (resource) => resource.Type === 'AWS::ECS::TaskDefinition',
+  );
+  const cdkEnvironment = (serviceName: string) => {
+    const container = taskDefinitions
+      .flatMap(
+        (task) =>
+          task.Properties.ContainerDefinitions as { Name: string; Environment: { Name: string; Value: unknown }[] }[],
+      )
+      .find((candidate) => candidate.Name === serviceName);
+    assert.ok(container, `a task definition for ${serviceName}`);
+    return new Map(container.Environment.map((variable) => [variable.Name, variable.Value]));
+  };
+  const deployment = await provision('parity-tasks');
+  let checked = 0;
+  for (const definition of catalogue.taskQueues) {
+    const topic = catalogue.topics.find((candidate) => candidate.id === definition.topic);
+    assert.ok(topic, `${definition.id}'s topic is in the catalogue`);
+    const users = catalogue.services.filter((service) => service.uses.some((use) => use.resource === definition.id));
+    assert.ok(users.length > 0, `${definition.id} is used`);
+    for (const service of users) {
+      const aws = cdkEnvironment(service.name);
+      assert.equal(aws.get(definition.env), physicalName(prefix, definition), `${service.name} on AWS`);
+      assert.match(
+        JSON.stringify(aws.get(topic.env)),
+        new RegExp(`:${physicalName(prefix, topic)}"`),
+        `${service.name} on AWS`,
+      );
+      const local = resourceEnvironment(service, deployment);
+      assert.equal(local[definition.env], physicalName(deployment.prefix, definition), `${service.name} locally`);
+      assert.equal(local[topic.env], deployment.topicArns[topic.id], `${service.name} locally`);
+      checked += 1;
+    }
+  }
+  assert.equal(checked, 2, 'inventory and topics');
 });

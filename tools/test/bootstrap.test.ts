@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buckets, queues, subscriptions, tables, topics } from '@agora/catalogue';
+import { buckets, queues, subscriptions, tables, taskQueues, topics } from '@agora/catalogue';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketNotificationConfigurationCommand } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
@@ -14,7 +14,9 @@ describe('bootstrap', async () => {
   const { dynamo, sqs, sns, s3 } = first.clients;
 
   it('creates every catalogue resource and names it in the environment', () => {
-    const expected = [...tables, ...queues, ...topics, ...buckets].map((resource) => resource.env).sort();
+    const expected = [...tables, ...queues, ...topics, ...buckets, ...taskQueues]
+      .map((resource) => resource.env)
+      .sort();
     assert.deepEqual(Object.keys(first.env).sort(), expected);
   });
 

@@ -30,6 +30,20 @@ export const eventSchemas = {
     { additionalProperties: false },
   ),
   'topic.deleted': Type.Object({ topicId: id, deletedAt: isoTime }, { additionalProperties: false }),
+  // A topic as GET /api/topics/:topicId shows it, after anything it shows changed (created,
+  // retitled, a message counted): the live feed (GET /api/topics/live) passes it on as it is.
+  'topic.updated': Type.Object(
+    {
+      topicId: id,
+      title: Type.String({ minLength: 1, maxLength: 200 }),
+      authorId: id,
+      createdAt: isoTime,
+      lastActivityAt: isoTime,
+      messageCount: Type.Integer({ minimum: 0 }),
+      editedAt: Type.Optional(isoTime),
+    },
+    { additionalProperties: false },
+  ),
   'message.posted': Type.Object(
     { topicId: id, messageId: id, authorId: id, createdAt: isoTime },
     { additionalProperties: false },
@@ -52,6 +66,8 @@ export const eventRoutes = [
   { type: 'user.renamed', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
   { type: 'topic.created', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
   { type: 'topic.deleted', topic: 'forumEvents', consumers: ['messagesEventsQueue'] },
+  // only the topics tasks' own live queues (resources.ts, taskQueues) receive it
+  { type: 'topic.updated', topic: 'forumEvents', consumers: [] },
   { type: 'message.posted', topic: 'forumEvents', consumers: ['topicsEventsQueue'] },
   { type: 'message.deleted', topic: 'forumEvents', consumers: ['topicsEventsQueue'] },
 ] as const satisfies readonly EventRoute[];

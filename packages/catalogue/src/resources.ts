@@ -60,6 +60,32 @@ export interface BucketDefinition {
   readonly expireAfterDays: number;
 }
 
+/**
+ * Queues each task of a service makes for itself, one per task, so that one message on `topic`
+ * reaches every task (a live feed: each task pushes it to the browsers connected to it). A task
+ * creates `${prefix}-${name}-<random>` at start, subscribes it to the topic with raw delivery and
+ * the filter policy, refreshes its heartbeat tag while it runs and deletes it on SIGTERM; any task
+ * deletes (and unsubscribes) a queue whose heartbeat is older than `staleAfterSeconds`, the queue
+ * of a task that was killed.
+ */
+export interface TaskQueuesDefinition {
+  readonly id: string;
+  /** physical name prefix: each task's queue is `${prefix}-${name}-<random>` */
+  readonly name: string;
+  /** the environment variable that carries the physical name prefix */
+  readonly env: string;
+  /** the topic (resource id) each queue subscribes to */
+  readonly topic: string;
+  /** the subscription's filter policy on the `type` message attribute */
+  readonly filterPolicy: { readonly type: readonly string[] };
+  /** a live message nobody read in this long is of no use any more (SQS's minimum: 60) */
+  readonly retentionSeconds: number;
+  /** how often a running task refreshes its queue's heartbeat tag */
+  readonly heartbeatSeconds: number;
+  /** a queue whose heartbeat is older than this belongs to a task that is gone */
+  readonly staleAfterSeconds: number;
+}
+
 export const tables = [
   {
     id: 'usersTable',
@@ -201,7 +227,42 @@ export const topics = [
     env: 'STOCK_ALERTS_TOPIC_ARN',
     messageAttributes: ['store', 'item', 'kind'],
   },
+  {
+    // The inventory table's changes, as the live feed shows them: the stock relay (the one reader
+    // of the table's stream) publishes them, every inventory task receives them on its own queue.
+    id: 'stockChanges',
+    name: 'stock-changes',
+    env: 'STOCK_CHANGES_TOPIC_ARN',
+    messageAttributes: ['type'],
+  },
 ] as const satisfies readonly TopicDefinition[];
+
+/** The `type` attribute of a stock-changes message: a batch of feed events, or the relay's restart. */
+export const stockChangeTypes = ['stock.changes', 'stock.resync'] as const;
+
+export const taskQueues = [
+  {
+    id: 'inventoryLiveQueues',
+    name: 'live-inventory',
+    env: 'INVENTORY_LIVE_QUEUE_PREFIX',
+    topic: 'stockChanges',
+    filterPolicy: { type: stockChangeTypes },
+    retentionSeconds: 60,
+    heartbeatSeconds: 60,
+    staleAfterSeconds: 300,
+  },
+  {
+    id: 'topicsLiveQueues',
+    name: 'live-topics',
+    env: 'TOPICS_LIVE_QUEUE_PREFIX',
+    topic: 'forumEvents',
+    // what GET /api/topics/live shows (events.ts: the live-feed events)
+    filterPolicy: { type: ['topic.updated', 'topic.deleted', 'message.posted', 'message.deleted'] },
+    retentionSeconds: 60,
+    heartbeatSeconds: 60,
+    staleAfterSeconds: 300,
+  },
+] as const satisfies readonly TaskQueuesDefinition[];
 
 export const buckets = [
   {
@@ -225,15 +286,27 @@ export type ResourceId =
   | (typeof tables)[number]['id']
   | (typeof queues)[number]['id']
   | (typeof topics)[number]['id']
-  | (typeof buckets)[number]['id'];
+  | (typeof buckets)[number]['id']
+  | (typeof taskQueues)[number]['id'];
 
-export type ResourceDefinition = TableDefinition | QueueDefinition | TopicDefinition | BucketDefinition;
+export type ResourceDefinition =
+  | TableDefinition
+  | QueueDefinition
+  | TopicDefinition
+  | BucketDefinition
+  | TaskQueuesDefinition;
 
 export function resourceById(id: string): ResourceDefinition {
-  const all: readonly ResourceDefinition[] = [...tables, ...queues, ...topics, ...buckets];
+  const all: readonly ResourceDefinition[] = [...tables, ...queues, ...topics, ...buckets, ...taskQueues];
   const found = all.find((resource) => resource.id === id);
   if (!found) throw new Error(`No resource "${id}" in the catalogue`);
   return found;
+}
+
+/** The resources (ids) whose environment variables a use of `id` brings: task queues bring their topic's too. */
+export function environmentResources(id: string): string[] {
+  const taskQueue = (taskQueues as readonly TaskQueuesDefinition[]).find((definition) => definition.id === id);
+  return taskQueue ? [id, taskQueue.topic] : [id];
 }
 
 /** The physical name of a resource in one deployment (`agora` on AWS, a unique prefix in tests). */

@@ -3,8 +3,13 @@
  * `uses` names the resources (see resources.ts) a service touches and how, which is what CDK
  * grants its task role and what the launcher puts in its environment.
  */
-/** `readStream`: read a table's DynamoDB stream (DescribeStream, GetShardIterator, GetRecords). */
-export type Access = 'read' | 'readWrite' | 'publish' | 'consume' | 'readStream';
+/**
+ * `readStream`: read a table's DynamoDB stream (DescribeStream, GetShardIterator, GetRecords).
+ * `ownQueues`: each task creates, subscribes, reads and deletes its own queue of a task-queues
+ * resource, subscribed to the resource's topic (whose ARN it is given too), and sweeps the stale
+ * queues of its kind.
+ */
+export type Access = 'read' | 'readWrite' | 'publish' | 'consume' | 'readStream' | 'ownQueues';
 
 export interface ResourceUse {
   readonly resource: string;
@@ -26,6 +31,11 @@ export interface ServiceDefinition {
   readonly verifiesTokens: boolean;
   /** Node/V8 flags the process runs with (NODE_OPTIONS), wherever it runs */
   readonly nodeOptions?: string;
+  /**
+   * A worker that must run as exactly one task (the one reader of a stream): never scaled, and a
+   * deployment stops the old task before it starts the new one.
+   */
+  readonly singleTask?: boolean;
 }
 
 export const services = [
@@ -53,6 +63,8 @@ export const services = [
       { resource: 'topicsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
       { resource: 'topicsEventsQueue', access: 'consume' },
+      // the live feed (GET /api/topics/live): every task's own queue on the forum events topic
+      { resource: 'topicsLiveQueues', access: 'ownQueues' },
     ],
     verifiesTokens: true,
   },
@@ -64,8 +76,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'inventoryTable', access: 'read' },
-      // the live feed follows the table's stream
-      { resource: 'inventoryTable', access: 'readStream' },
+      // the live feed: every task's own queue on the stock-changes topic the stock relay feeds
+      { resource: 'inventoryLiveQueues', access: 'ownQueues' },
       { resource: 'uploadsTable', access: 'readWrite' },
       { resource: 'uploadsBucket', access: 'readWrite' },
     ],
@@ -103,6 +115,21 @@ export const services = [
     // A small young generation: streaming a file allocates fast and keeps nothing, and V8's
     // default lets the nursery (and RSS) grow with the file; capped, 1,000,000 rows cost little more than 10,000.
     nodeOptions: '--max-semi-space-size=8',
+  },
+  {
+    // The one reader of the inventory table's stream (DynamoDB Streams throttles beyond about two
+    // readers a shard): it publishes the live feed's events once, on the stock-changes topic.
+    name: 'stock-relay',
+    kind: 'worker',
+    workspace: 'inventory',
+    entry: 'src/relay/main.ts',
+    containerPort: 3000,
+    uses: [
+      { resource: 'inventoryTable', access: 'readStream' },
+      { resource: 'stockChanges', access: 'publish' },
+    ],
+    verifiesTokens: false,
+    singleTask: true,
   },
   {
     name: 'gateway',

@@ -65,7 +65,7 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
   const s3 = new S3Client({ ...common, forcePathStyle: true });
   const sns = new SNSClient(common);
   const sqs = new SQSClient(common);
-  for (const client of [documents, s3, sns, sqs]) logCalls(client as unknown as MiddlewareStackOwner, logger);
+  for (const client of [documents, streams, s3, sns, sqs]) logCalls(client as unknown as MiddlewareStackOwner, logger);
   return {
     dynamo,
     documents,

@@ -6,8 +6,10 @@
 import { messagesService } from '@agora/messages';
 import type { EventPublisher } from '@agora/runtime/events';
 import type { App } from '@agora/runtime/http';
+import type { LiveFeed } from '@agora/runtime/live-fanout';
 import { createServiceApp } from '@agora/runtime/service-app';
 import { topicsService } from '@agora/topics';
+import type { ForumLiveEvent } from '@agora/topics/live';
 import { usersService } from '@agora/users';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,6 +22,8 @@ export interface MonolithOptions {
   readonly dynamo: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
   readonly events: EventPublisher;
+  /** the topics plugin's live feed (GET /api/topics/live) */
+  readonly live: LiveFeed<ForumLiveEvent>;
 }
 
 export async function buildMonolith(options: MonolithOptions): Promise<App> {
@@ -31,7 +35,7 @@ export async function buildMonolith(options: MonolithOptions): Promise<App> {
   });
   const shared = { config, documents: options.documents, events: options.events };
   await app.register(usersService, shared);
-  await app.register(topicsService, shared);
+  await app.register(topicsService, { ...shared, live: options.live });
   await app.register(messagesService, shared);
   return app;
 }

@@ -5,7 +5,7 @@
 import { messagesConsumerOf } from '@agora/messages/events';
 import { snsEventPublisher } from '@agora/runtime/events';
 import { runService } from '@agora/runtime/run-service';
-import { topicsConsumerOf } from '@agora/topics/events';
+import { topicsConsumerOf, topicsLiveFeedOf } from '@agora/topics/events';
 import { buildMonolith } from './app.ts';
 import { monolithConfigSchema } from './config.ts';
 
@@ -15,9 +15,10 @@ await runService({
   wire: async (context) => {
     const { config, logger, aws } = context;
     const events = snsEventPublisher(aws.sns, config.FORUM_EVENTS_TOPIC_ARN);
+    const live = topicsLiveFeedOf(context);
     return {
-      app: await buildMonolith({ config, logger, dynamo: aws.dynamo, documents: aws.documents, events }),
-      consumers: [topicsConsumerOf(context), messagesConsumerOf(context, events)],
+      app: await buildMonolith({ config, logger, dynamo: aws.dynamo, documents: aws.documents, events, live }),
+      consumers: [topicsConsumerOf(context, events), messagesConsumerOf(context, events), live],
     };
   },
 });

@@ -9,6 +9,7 @@ import { buildApp as buildMessages } from '@agora/messages';
 import type { App } from '@agora/runtime/http';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
 import { buildApp as buildTopics } from '@agora/topics';
+import { createForumLiveFeed } from '@agora/topics/live';
 import { buildApp as buildUsers } from '@agora/users';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -31,6 +32,7 @@ const config = {
   MESSAGES_TABLE: 'messages',
   FORUM_EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:forum',
   TOPICS_EVENTS_QUEUE_URL: 'http://127.0.0.1:1/topics',
+  TOPICS_LIVE_QUEUE_PREFIX: 'agora-live-topics',
   MESSAGES_EVENTS_QUEUE_URL: 'http://127.0.0.1:1/messages',
   JWT_PRIVATE_KEY: generateSigningKeyPem(),
   JWT_ISSUER: 'agora-users',
@@ -49,6 +51,14 @@ const deps = {
   dynamo: unused,
   documents: unused,
   events: { publish: async () => {} },
+  // never started: the document needs the route, not its queue
+  live: createForumLiveFeed({
+    sqs: unused as never,
+    sns: unused as never,
+    logger: pino({ level: 'silent' }),
+    topicArn: config.FORUM_EVENTS_TOPIC_ARN,
+    queuePrefix: 'agora-live-topics',
+  }),
 };
 
 const expected = {
@@ -64,6 +74,7 @@ const expected = {
   topics: [
     'POST /api/topics',
     'GET /api/topics',
+    'GET /api/topics/live',
     'GET /api/topics/{topicId}',
     'PATCH /api/topics/{topicId}',
     'DELETE /api/topics/{topicId}',

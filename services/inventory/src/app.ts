@@ -4,10 +4,10 @@
  * server.ts starts it. The worker is a separate process (src/worker/main.ts).
  */
 import { jwksVerification, tokenVerifier } from '@agora/runtime/auth';
+import type { EventStreamSettings } from '@agora/runtime/event-stream';
 import type { App } from '@agora/runtime/http';
 import { createServiceApp } from '@agora/runtime/service-app';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FastifyPluginAsync } from 'fastify';
@@ -17,22 +17,22 @@ import { createInventoryRepo } from './inventory-repo.ts';
 import { feedRoutes } from './routes/feed.ts';
 import { stockRoutes } from './routes/stock.ts';
 import { uploadRoutes } from './routes/uploads.ts';
-import { createStockFeed } from './stock-feed.ts';
-import { followTableStream } from './table-stream.ts';
+import type { StockFeed } from './stock-feed.ts';
 import { createUploadsRepo } from './uploads-repo.ts';
 
 export interface InventoryDependencies {
   readonly config: InventoryConfig;
   readonly documents: DynamoDBDocumentClient;
   readonly s3: S3Client;
-  /** the live feed reads the inventory table's stream */
-  readonly dynamo: DynamoDBClient;
-  readonly streams: DynamoDBStreamsClient;
+  /** this task's live feed (its own queue on the stock-changes topic), started with the process's consumers */
+  readonly feed: StockFeed;
+  /** the feed streams' heartbeat and limits (tests shorten them) */
+  readonly feedStreams?: Partial<EventStreamSettings>;
 }
 
 export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async (
   app,
-  { config, documents, s3, dynamo, streams },
+  { config, documents, s3, feed, feedStreams },
 ) => {
   const inventory = createInventoryRepo(documents, config.INVENTORY_TABLE);
   const uploads = createUploadsRepo(documents, config.UPLOADS_TABLE);
@@ -44,18 +44,7 @@ export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async
     limitBytes: config.UPLOAD_LIMIT_BYTES,
   });
   await app.register(stockRoutes, { inventory, uploads });
-  const feed = createStockFeed({
-    logger: app.log as never,
-    follow: (onChanges) =>
-      followTableStream({
-        dynamo,
-        streams,
-        tableName: config.INVENTORY_TABLE,
-        logger: app.log as never,
-        onChanges,
-      }),
-  });
-  await app.register(feedRoutes, { feed });
+  await app.register(feedRoutes, { feed, ...(feedStreams ? { streams: feedStreams } : {}) });
 };
 
 export interface BuildOptions extends InventoryDependencies {

@@ -1,16 +1,23 @@
 /**
- * The live feed's source. Every inventory process follows the inventory table's DynamoDB stream
- * by itself and turns each change into events for the browsers connected to it: a count that
- * changed, and an alert when a count crosses zero. On AWS there are several inventory
- * tasks behind the load balancer and the worker is another service; each task learns every
- * change from the table itself, so no state lives in one process only.
+ * What the live feed carries, from the table to the browsers. One reader, the stock relay
+ * (relay/), follows the inventory table's stream and turns each change into feed events (a count
+ * that changed, an alert when a count crosses zero), published once on the stock-changes topic;
+ * every inventory task receives them on its own queue (@agora/runtime/live-fanout) and pushes
+ * them to the browsers connected to it. DynamoDB Streams throttles beyond about two readers a
+ * shard, so the tasks never read the stream themselves, however many run.
  *
- * The stream is followed only while someone listens: the first subscriber starts it, and it
- * stops a while after the last one leaves.
+ * A stock-changes message (`type` attribute `stock.changes`) is `{ changes: [{ sequence, events }] }`:
+ * each change keeps its stream sequence number, so a task shows a change once even when SNS
+ * delivers a message twice or the relay publishes a batch again after a failure. `stock.resync`
+ * (a relay that starts) means changes may have been missed: the feeds' browsers reload.
  */
 
+import { stockChangeTypes, taskQueues } from '@agora/catalogue';
+import { createLiveFeed, type LiveFeed, type LiveMessage } from '@agora/runtime/live-fanout';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
-import type { TableChange, TableStreamFollower } from './table-stream.ts';
+import type { TableChange } from './table-stream.ts';
 
 export interface StockChangeEvent {
   readonly type: 'stock';
@@ -78,71 +85,93 @@ export function feedEventsFor(change: TableChange): FeedEvent[] {
   return events;
 }
 
-export type FeedListener = (events: FeedEvent[]) => void;
+export const [stockChangesType, stockResyncType] = stockChangeTypes;
 
-export interface StockFeed {
-  /** Resolves once the stream is followed (so nothing after this moment is missed). */
-  subscribe(listener: FeedListener): Promise<() => void>;
-  readonly listeners: number;
-  close(): Promise<void>;
+/** One change of the table, as the feed shows it, with its place in the stream. */
+export interface StockChange {
+  readonly sequence: string;
+  readonly events: readonly FeedEvent[];
 }
+
+/** SNS takes 256 KiB a message; a batch stays well below, attributes and all. */
+export const maxMessageBytes = 200 * 1024;
+
+/** The changes that mean something to a dashboard, packed into as few messages as fit. */
+export function stockChangeMessages(changes: readonly TableChange[]): string[] {
+  const messages: string[] = [];
+  const budget = maxMessageBytes - '{"changes":[]}'.length;
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const change of changes) {
+    const events = feedEventsFor(change);
+    if (events.length === 0) continue;
+    const entry = JSON.stringify({ sequence: change.sequenceNumber, events } satisfies StockChange);
+    const size = Buffer.byteLength(entry);
+    if (batch.length > 0 && bytes + size > budget) {
+      messages.push(`{"changes":[${batch.join(',')}]}`);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size + 1;
+  }
+  if (batch.length > 0) messages.push(`{"changes":[${batch.join(',')}]}`);
+  return messages;
+}
+
+/** Remembers the last `capacity` sequence numbers seen (a change delivered again is skipped). */
+function recentlySeen(capacity: number) {
+  const seen = new Set<string>();
+  return (sequence: string): boolean => {
+    if (seen.has(sequence)) return true;
+    seen.add(sequence);
+    if (seen.size > capacity) seen.delete(seen.values().next().value as string);
+    return false;
+  };
+}
+
+/** A task's decoder: each change's events once, `reset` on the relay's restart. */
+export function stockFeedDecoder(capacity = 50_000): (message: LiveMessage) => readonly FeedEvent[] | 'reset' {
+  const seen = recentlySeen(capacity);
+  return (message) => {
+    if (message.type === stockResyncType) return 'reset';
+    if (message.type !== stockChangesType) throw new Error(`not a stock-changes message: ${message.type}`);
+    const { changes } = JSON.parse(message.body) as { changes: StockChange[] };
+    if (!Array.isArray(changes)) throw new Error('a stock-changes message without changes');
+    return changes.flatMap((change) => (seen(String(change.sequence)) ? [] : change.events));
+  };
+}
+
+const liveQueues = taskQueues.find(
+  (definition) => definition.id === 'inventoryLiveQueues',
+) as (typeof taskQueues)[number];
 
 export interface StockFeedOptions {
-  /** starts following the table's stream (followTableStream, bound to the table) */
-  readonly follow: (onChanges: (changes: TableChange[]) => void) => Promise<TableStreamFollower>;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
   readonly logger: Logger;
-  /** how long the stream is still followed after the last listener left */
-  readonly idleMs?: number;
+  /** STOCK_CHANGES_TOPIC_ARN */
+  readonly topicArn: string;
+  /** INVENTORY_LIVE_QUEUE_PREFIX */
+  readonly queuePrefix: string;
+  readonly waitTimeSeconds?: number;
 }
 
+export type StockFeed = LiveFeed<FeedEvent>;
+
+/** This task's live feed: its own queue on the stock-changes topic. */
 export function createStockFeed(options: StockFeedOptions): StockFeed {
-  const listeners = new Set<FeedListener>();
-  let follower: Promise<TableStreamFollower> | undefined;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
-
-  const dispatch = (changes: TableChange[]) => {
-    const events = changes.flatMap(feedEventsFor);
-    if (events.length === 0) return;
-    for (const listener of listeners) {
-      try {
-        listener(events);
-      } catch (error) {
-        options.logger.warn({ err: error }, 'a feed listener failed');
-      }
-    }
-  };
-
-  const stopFollowing = async () => {
-    const running = follower;
-    follower = undefined;
-    if (running) await (await running.catch(() => undefined))?.stop();
-  };
-
-  return {
-    get listeners() {
-      return listeners.size;
-    },
-    async subscribe(listener) {
-      clearTimeout(idleTimer);
-      if (!follower) {
-        follower = options.follow(dispatch);
-        follower.catch(() => {
-          follower = undefined;
-        });
-      }
-      await follower;
-      listeners.add(listener);
-      return () => {
-        if (!listeners.delete(listener) || listeners.size > 0) return;
-        clearTimeout(idleTimer);
-        idleTimer = setTimeout(() => void stopFollowing(), options.idleMs ?? 60_000);
-        idleTimer.unref();
-      };
-    },
-    async close() {
-      clearTimeout(idleTimer);
-      listeners.clear();
-      await stopFollowing();
-    },
-  };
+  return createLiveFeed({
+    sqs: options.sqs,
+    sns: options.sns,
+    logger: options.logger.child({ consumer: 'live-inventory' }),
+    topicArn: options.topicArn,
+    queuePrefix: options.queuePrefix,
+    filterPolicy: liveQueues.filterPolicy,
+    retentionSeconds: liveQueues.retentionSeconds,
+    heartbeatSeconds: liveQueues.heartbeatSeconds,
+    staleAfterSeconds: liveQueues.staleAfterSeconds,
+    ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
+    decode: stockFeedDecoder(),
+  });
 }

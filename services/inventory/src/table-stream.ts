@@ -1,9 +1,9 @@
 /**
  * Follows a DynamoDB table's stream from now on: every open shard, and the shards that replace
  * them when they split or roll over (read from their start, so nothing falls between two
- * shards). Each caller reads the whole stream on its own, with no lease and no checkpoint: a
- * process that only pushes what happens from now on (a live view) needs no state shared with
- * other processes. Only the first start waits; errors after that are logged and retried.
+ * shards). No lease and no checkpoint: its one caller, the stock relay (relay/), pushes what
+ * happens from now on to the live feeds, and a restarted relay tells them to reload. Only the
+ * first start waits; errors after that are logged and retried.
  */
 
 import { sleep } from '@agora/runtime/backoff';
@@ -29,10 +29,13 @@ export interface TableStreamOptions {
   readonly dynamo: DynamoDBClient;
   readonly streams: DynamoDBStreamsClient;
   readonly tableName: string;
-  readonly onChanges: (changes: TableChange[]) => void;
+  /** awaited before the shard moves on: a rejection reads the same records again (after a backoff) */
+  readonly onChanges: (changes: TableChange[]) => void | Promise<void>;
   readonly logger: Logger;
   /** pause between two reads of a shard that had nothing new */
   readonly pollMs?: number;
+  /** after every round of reads that succeeded (a reader's proof of life, for its health check) */
+  readonly onRead?: () => void;
   /** how often the list of shards is read again (DescribeStream is rate-limited on AWS) */
   readonly describeEveryMs?: number;
 }
@@ -111,12 +114,13 @@ export async function followTableStream(options: TableStreamOptions): Promise<Ta
     }
     try {
       const answer = await streams.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }));
-      shard.iterator = answer.NextShardIterator;
       const changes = (answer.Records ?? []).map(toChange).filter((change) => change !== undefined);
+      // Handed on before the shard moves past them: if that fails, the same records come again.
       if (changes.length > 0) {
+        await options.onChanges(changes);
         shard.lastSequence = changes.at(-1)?.sequenceNumber;
-        options.onChanges(changes);
       }
+      shard.iterator = answer.NextShardIterator;
       return changes.length > 0;
     } catch (error) {
       const name = (error as Error).name;
@@ -146,6 +150,7 @@ export async function followTableStream(options: TableStreamOptions): Promise<Ta
           await discover('TRIM_HORIZON');
         }
         failures = 0;
+        options.onRead?.();
         if (!busy) await sleep(pollMs, abort.signal);
       } catch (error) {
         failures += 1;

@@ -1,28 +1,55 @@
 /**
- * The live feed: each inventory process follows the inventory table's stream on the emulator
- * and pushes changes and alerts to its browsers as server-sent events. Two apps stand for two
- * tasks behind the load balancer: both see a change that neither of them made.
+ * The live feed on the emulator: one stock relay (the only reader of the inventory table's
+ * stream) publishes each change once on the stock-changes topic; two apps stand for two
+ * inventory tasks, each with its own queue, and push the changes and alerts to their browsers
+ * as server-sent events. Both see a change that neither of them made. (With real processes:
+ * tools/test/live-feeds.system.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { tokenVerifier } from '@agora/runtime/auth';
 import { createBaseApp } from '@agora/runtime/http';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
+import { readEventStream } from '@agora/tools/testing/event-stream-reader';
 import { capturedLogger, emulatorEndpoint, provision } from '@agora/tools/testing/testing';
 import { until } from '@agora/tools/wait';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createStockRelay } from '../src/relay/relay.ts';
 import { feedRoutes } from '../src/routes/feed.ts';
-import { createStockFeed, feedEventsFor } from '../src/stock-feed.ts';
-import { followTableStream } from '../src/table-stream.ts';
+import {
+  createStockFeed,
+  feedEventsFor,
+  maxMessageBytes,
+  stockChangeMessages,
+  stockFeedDecoder,
+} from '../src/stock-feed.ts';
 
 await emulatorEndpoint();
 const deployment = await provision('feed');
 const table = deployment.env.INVENTORY_TABLE as string;
-const { documents, dynamo } = deployment.clients;
+const topicArn = deployment.env.STOCK_CHANGES_TOPIC_ARN as string;
+const { documents, dynamo, sns, sqs } = deployment.clients;
 const streams = new DynamoDBStreamsClient({ region: 'us-east-1', endpoint: deployment.endpoint });
 after(() => streams.destroy());
 const signingKey = generateSigningKeyPem();
+
+const relay = createStockRelay({
+  dynamo,
+  streams,
+  sns,
+  tableName: table,
+  topicArn,
+  logger: capturedLogger('stock-relay').logger,
+  pollMs: 100,
+});
+before(async () => {
+  void relay.start();
+  // positioned at the stream's end, it has told the feeds to reload: the tasks start after that
+  await until(() => relay.published === 1, 'the relay following the stream');
+});
+after(() => relay.stop());
 
 async function inventoryTask() {
   const logger = capturedLogger('inventory').logger;
@@ -42,41 +69,35 @@ async function inventoryTask() {
     keys: { privateKeyPem: signingKey, publicKeyPem, keyId: 'k1' },
   });
   const feed = createStockFeed({
+    sqs,
+    sns,
     logger,
-    follow: (onChanges) => followTableStream({ dynamo, streams, tableName: table, logger, pollMs: 100, onChanges }),
+    topicArn,
+    queuePrefix: deployment.env.INVENTORY_LIVE_QUEUE_PREFIX as string,
+    waitTimeSeconds: 1,
   });
-  await app.register(feedRoutes, { feed, heartbeatMs: 200 });
+  feed.start();
+  await app.register(feedRoutes, { feed, streams: { heartbeatMs: 200 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  after(() => app.close());
+  after(async () => {
+    await app.close();
+    await feed.stop();
+  });
   const address = app.server.address() as { port: number };
   const token = await app.jwt.sign({ sub: 'u-1', username: 'mia', name: 'Mia', roles: [] });
   return { app, feed, url: `http://127.0.0.1:${address.port}`, token };
 }
 
-/** Reads server-sent events from a response into an array as they arrive. */
-function collect(response: Response) {
-  const events: { event: string; data: Record<string, unknown> }[] = [];
-  let comments = 0;
-  let ended = false;
-  const reading = (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let at = buffer.indexOf('\n\n');
-      while (at !== -1) {
-        const block = buffer.slice(0, at);
-        buffer = buffer.slice(at + 2);
-        at = buffer.indexOf('\n\n');
-        if (block.startsWith(':')) comments += 1;
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
-      }
-    }
-    ended = true;
-  })();
-  return { events, comments: () => comments, ended: () => ended, reading };
+async function openFeed(task: Awaited<ReturnType<typeof inventoryTask>>) {
+  const response = await fetch(`${task.url}/api/inventory/feed`, {
+    headers: { authorization: `Bearer ${task.token}` },
+  });
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+  const open = readEventStream(response);
+  after(() => open.close());
+  await until(() => open.events.some((e) => e.event === 'ready'), 'ready');
+  return open;
 }
 
 const put = (item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: table, Item: item }));
@@ -89,19 +110,9 @@ describe('the live feed', () => {
     assert.match(String(response.headers['content-type']), /problem\+json/);
   });
 
-  it('pushes changed counts and alerts to the browsers of every task', async () => {
+  it('pushes changed counts and alerts to the browsers of every task, once', async () => {
     const tasks = [await inventoryTask(), await inventoryTask()];
-    const streamsOpen = await Promise.all(
-      tasks.map(async (task) => {
-        const response = await fetch(`${task.url}/api/inventory/feed`, {
-          headers: { authorization: `Bearer ${task.token}` },
-        });
-        assert.equal(response.status, 200);
-        assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-        return collect(response);
-      }),
-    );
-    for (const open of streamsOpen) await until(() => open.events.some((e) => e.event === 'ready'), 'ready');
+    const streamsOpen = await Promise.all(tasks.map(openFeed));
 
     // What the worker does: write counts (a transition's write marks its pending alert), then
     // clear the mark once the alert is published.
@@ -139,22 +150,62 @@ describe('the live feed', () => {
           ['stock', 'Echo Show', 4, ''],
         ],
       );
+      assert.deepEqual(open.retries, [2000]);
       await until(() => open.comments() > 0, 'a heartbeat');
     }
   });
 
-  it('ends the streams when the service shuts down, and stops following', async () => {
+  it('ends the streams when the relay restarts (stock.resync), so the pages reconnect and reload', async () => {
     const task = await inventoryTask();
-    const response = await fetch(`${task.url}/api/inventory/feed`, {
-      headers: { authorization: `Bearer ${task.token}` },
-    });
-    const open = collect(response);
-    await until(() => open.events.length > 0, 'ready');
+    const open = await openFeed(task);
+    await sns.send(
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: '{}',
+        MessageAttributes: { type: { DataType: 'String', StringValue: 'stock.resync' } },
+      }),
+    );
+    await open.reading;
+    assert.equal(open.ended(), true);
+    assert.equal(task.feed.listeners, 0);
+    await openFeed(task);
+  });
+
+  it('ends the streams when the service shuts down', async () => {
+    const task = await inventoryTask();
+    const open = await openFeed(task);
     assert.equal(task.feed.listeners, 1);
     await task.app.close();
     await open.reading;
     assert.equal(open.ended(), true);
     assert.equal(task.feed.listeners, 0);
+  });
+});
+
+describe('stock-changes messages', () => {
+  const change = (sequence: number, count: number) => ({
+    kind: 'MODIFY' as const,
+    oldImage: { store: 'Berlin', item: `item-${sequence}`, count: count + 1 },
+    newImage: { store: 'Berlin', item: `item-${sequence}`, count, uploadId: 'up-1' },
+    sequenceNumber: String(sequence),
+  });
+
+  it('packs changes into messages SNS takes, each change once however often it arrives', () => {
+    const changes = Array.from({ length: 3000 }, (_, index) => change(index, index % 7));
+    const messages = stockChangeMessages(changes);
+    assert.ok(messages.length > 1, 'more than one message');
+    for (const message of messages) assert.ok(Buffer.byteLength(message) <= maxMessageBytes);
+    const decode = stockFeedDecoder();
+    const shown = messages.flatMap((body) => decode({ body, type: 'stock.changes' }) as unknown[]);
+    const expected = changes.flatMap((one) => feedEventsFor(one));
+    assert.equal(shown.length, expected.length);
+    // delivered again (SNS at least once, or the relay publishing a batch again): nothing new
+    assert.deepEqual(
+      messages.flatMap((body) => decode({ body, type: 'stock.changes' }) as unknown[]),
+      [],
+    );
+    assert.equal(decode({ body: '{}', type: 'stock.resync' }), 'reset');
+    assert.throws(() => decode({ body: '{"changes": 1}', type: 'stock.changes' }));
   });
 });
 

@@ -3,10 +3,10 @@ import { after } from 'node:test';
 import { loadConfig } from '@agora/runtime/config';
 import { capturedLogger } from '@agora/tools/testing/testing';
 import { createUsersRepo } from '@agora/users/users-repo';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { login, register, usersApp } from '../../users/test/harness.ts';
 import { buildApp } from '../src/app.ts';
 import { inventoryConfigSchema } from '../src/config.ts';
+import { createStockFeed } from '../src/stock-feed.ts';
 import { inventoryDeployment, startWorker } from './worker-harness.ts';
 
 export async function inventoryApp(overrides: Record<string, string> = {}) {
@@ -20,11 +20,19 @@ export async function inventoryApp(overrides: Record<string, string> = {}) {
     JWKS_URL: `http://127.0.0.1:${address.port}/.well-known/jwks.json`,
     ...overrides,
   });
+  const logger = capturedLogger('inventory').logger;
   const app = await buildApp({
     config,
-    logger: capturedLogger('inventory').logger,
+    logger,
     dynamo: deployment.clients.dynamo,
-    streams: new DynamoDBStreamsClient({ region: config.AWS_REGION, endpoint: deployment.endpoint }),
+    // not started: these tests make no live queue (feed.test.ts does)
+    feed: createStockFeed({
+      sqs: deployment.clients.sqs,
+      sns: deployment.clients.sns,
+      logger,
+      topicArn: config.STOCK_CHANGES_TOPIC_ARN,
+      queuePrefix: config.INVENTORY_LIVE_QUEUE_PREFIX,
+    }),
     documents: deployment.clients.documents,
     s3: deployment.clients.s3,
   });

@@ -25,7 +25,9 @@ describe('following a table stream', () => {
       tableName: table,
       logger: capturedLogger('stream').logger,
       pollMs: 50,
-      onChanges: (changes) => seen.push(...changes),
+      onChanges: (changes) => {
+        seen.push(...changes);
+      },
     });
     after(() => follower.stop());
 

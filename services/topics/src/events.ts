@@ -4,19 +4,31 @@
  * (see server.ts); each is idempotent (the repo counts an event once).
  */
 import { createEventConsumer, type EventConsumer, type EventHandlers } from '@agora/runtime/consumer';
+import type { EventPublisher } from '@agora/runtime/events';
 import type { ServiceContext } from '@agora/runtime/run-service';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import type { TopicsConfig } from './config.ts';
+import { createForumLiveFeed, topicView } from './live.ts';
 import { createTopicsRepo, type TopicsRepo } from './topics-repo.ts';
 
-export function topicsEventHandlers(topics: TopicsRepo): EventHandlers {
+/**
+ * After a count (also a duplicate's: the first delivery may have failed before it announced), the
+ * topic as it now is goes out as topic.updated for the live feeds; a failure to publish retries the
+ * event, whose count is then a duplicate. One topics task handles each event, so it is announced once.
+ */
+export function topicsEventHandlers(topics: TopicsRepo, events: EventPublisher): EventHandlers {
+  const announce = async (outcome: string, topicId: string) => {
+    if (outcome === 'no-topic') return;
+    const topic = await topics.findById(topicId, { consistent: true });
+    if (topic) await events.publish('topic.updated', topicView(topic));
+  };
   return {
     'message.posted': async (event) => {
-      await topics.countMessageEvent('posted', { ...event, at: event.createdAt });
+      await announce(await topics.countMessageEvent('posted', { ...event, at: event.createdAt }), event.topicId);
     },
     'message.deleted': async (event) => {
-      await topics.countMessageEvent('deleted', { ...event, at: event.deletedAt });
+      await announce(await topics.countMessageEvent('deleted', { ...event, at: event.deletedAt }), event.topicId);
     },
   };
 }
@@ -25,6 +37,7 @@ export interface TopicsConsumerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly topics: TopicsRepo;
+  readonly events: EventPublisher;
   readonly logger: Logger;
   readonly waitTimeSeconds?: number;
 }
@@ -33,7 +46,7 @@ export function createTopicsConsumer(options: TopicsConsumerOptions): EventConsu
   return createEventConsumer({
     sqs: options.sqs,
     queueUrl: options.queueUrl,
-    handlers: topicsEventHandlers(options.topics),
+    handlers: topicsEventHandlers(options.topics, options.events),
     logger: options.logger.child({ consumer: 'topics-events' }),
     ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
   });
@@ -42,12 +55,28 @@ export function createTopicsConsumer(options: TopicsConsumerOptions): EventConsu
 /** The consumer as a process runs it (the service or the monolith): its queue and table from config. */
 export function topicsConsumerOf(
   context: ServiceContext<Pick<TopicsConfig, 'TOPICS_EVENTS_QUEUE_URL' | 'TOPICS_TABLE'>>,
+  events: EventPublisher,
 ): EventConsumer {
   const { config, aws, logger } = context;
   return createTopicsConsumer({
     sqs: aws.sqs,
     queueUrl: config.TOPICS_EVENTS_QUEUE_URL,
     topics: createTopicsRepo(aws.documents, config.TOPICS_TABLE),
+    events,
     logger,
+  });
+}
+
+/** This task's live feed as a process runs it: its queue prefix and the forum events topic from config. */
+export function topicsLiveFeedOf(
+  context: ServiceContext<Pick<TopicsConfig, 'TOPICS_LIVE_QUEUE_PREFIX' | 'FORUM_EVENTS_TOPIC_ARN'>>,
+) {
+  const { config, aws, logger } = context;
+  return createForumLiveFeed({
+    sqs: aws.sqs,
+    sns: aws.sns,
+    logger,
+    topicArn: config.FORUM_EVENTS_TOPIC_ARN,
+    queuePrefix: config.TOPICS_LIVE_QUEUE_PREFIX,
   });
 }

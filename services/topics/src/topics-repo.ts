@@ -62,8 +62,11 @@ export function createTopicsRepo(documents: DynamoDBDocumentClient, tableName: s
       );
     },
 
-    async findById(topicId: string): Promise<Topic | undefined> {
-      const { Item } = await documents.send(new GetCommand({ TableName: tableName, Key: { topicId } }));
+    /** `consistent`: read after one's own write (what a live update announces must be current). */
+    async findById(topicId: string, options: { consistent?: boolean } = {}): Promise<Topic | undefined> {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: tableName, Key: { topicId }, ConsistentRead: options.consistent === true }),
+      );
       return Item?.feed === feed ? toTopic(Item) : undefined;
     },
 

@@ -9,7 +9,12 @@ import { createTopicsConsumer, topicsEventHandlers } from '../src/events.ts';
 import { topicsApp } from './harness.ts';
 
 const { app, issuer, repo, deployment, logs } = await topicsApp();
-const handlers = topicsEventHandlers(repo);
+const announced: { type: string; payload: unknown }[] = [];
+const handlers = topicsEventHandlers(repo, {
+  publish: async (type, payload) => {
+    announced.push({ type, payload });
+  },
+});
 
 async function newTopic() {
   const response = await app.inject({
@@ -34,6 +39,8 @@ describe('message events', () => {
     const shown = await topic(topicId);
     assert.equal(shown.messageCount, 1);
     assert.equal(shown.lastActivityAt, later(createdAt, 5));
+    // the live feeds learn the topic as GET shows it now
+    assert.deepEqual(announced.at(-1), { type: 'topic.updated', payload: shown });
   });
 
   it('the same message.posted delivered twice counts once', async () => {
@@ -101,6 +108,7 @@ describe('the topics consumer', () => {
       sqs: deployment.clients.sqs,
       queueUrl: deployment.queueUrls.topicsEventsQueue as string,
       topics: repo,
+      events: snsEventPublisher(deployment.clients.sns, deployment.topicArns.forumEvents as string),
       logger: logs.logger,
       waitTimeSeconds: 1,
     });

@@ -14,8 +14,10 @@ import {
   queues,
   subscriptions,
   type TableDefinition,
+  type TaskQueuesDefinition,
   type TopicDefinition,
   tables,
+  taskQueues,
   topics,
 } from '@agora/catalogue';
 import {
@@ -166,6 +168,10 @@ export function emulatorResourcesRecorder(prefix: string) {
       deployment.bucketNames[bucket.id] = name;
       deployment.env[bucket.env] = name;
     },
+    /** Nothing to create: each task makes its own queue under this name prefix. */
+    taskQueues(definition: TaskQueuesDefinition) {
+      deployment.env[definition.env] = physicalName(prefix, definition);
+    },
   };
 }
 
@@ -225,6 +231,7 @@ export async function bootstrap(clients: BootstrapClients, prefix: string): Prom
     );
     record.bucket(bucket, name);
   }
+  for (const definition of taskQueues) record.taskQueues(definition);
   return record.deployment;
 }
 

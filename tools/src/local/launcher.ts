@@ -217,12 +217,15 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       await Promise.all(started.map((running) => waitUntilReady(running, '/ready')));
     }
 
-    // Workers have no API, only a health endpoint on their own port; N of each share one queue.
+    // Workers have no API, only a health endpoint on their own port; N of each share one queue
+    // (a single-task worker, the one reader of a stream, runs once whatever N is).
     const workerCount = options.workers ?? Number(process.env.WORKERS ?? 1);
     const startedWorkers: RunningProcess[] = [];
-    for (const service of services.filter((candidate) => candidate.kind === 'worker')) {
-      for (let index = 1; index <= workerCount; index++) {
-        const name = workerCount === 1 ? service.name : `${service.name}-${index}`;
+    const workers: readonly ServiceDefinition[] = services.filter((candidate) => candidate.kind === 'worker');
+    for (const service of workers) {
+      const count = service.singleTask ? 1 : workerCount;
+      for (let index = 1; index <= count; index++) {
+        const name = count === 1 ? service.name : `${service.name}-${index}`;
         const port = await freePort();
         const env = {
           ...common,

@@ -5,14 +5,14 @@
  * environment files both use `serviceEnvironment`; CDK fills the same names.
  */
 
-import { resourceById, routes, type ServiceDefinition } from '@agora/catalogue';
+import { environmentResources, resourceById, routes, type ServiceDefinition } from '@agora/catalogue';
 import { upstreamVariable } from '@agora/gateway/config';
 import type { EmulatorResources } from './bootstrap.ts';
 
 export function resourceEnvironment(service: ServiceDefinition, deployment: EmulatorResources): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const use of service.uses) {
-    const variable = resourceById(use.resource).env;
+  for (const id of service.uses.flatMap((use) => environmentResources(use.resource))) {
+    const variable = resourceById(id).env;
     const value = deployment.env[variable];
     if (value === undefined) throw new Error(`The deployment has no ${variable} for ${service.name}`);
     env[variable] = value;

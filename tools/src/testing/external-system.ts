@@ -5,7 +5,7 @@
  * The resources are only looked up (names from the catalogue, URLs and ARNs from the emulator),
  * never created: a wrong prefix or endpoint fails loudly instead of testing fresh, empty resources.
  */
-import { buckets, deadLetterQueueName, physicalName, queues, tables, topics } from '@agora/catalogue';
+import { buckets, deadLetterQueueName, physicalName, queues, tables, taskQueues, topics } from '@agora/catalogue';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { ListTopicsCommand } from '@aws-sdk/client-sns';
@@ -67,5 +67,6 @@ export async function locateEmulatorResources(clients: BootstrapClients, prefix:
     await clients.s3.send(new HeadBucketCommand({ Bucket: name }));
     record.bucket(bucket, name);
   }
+  for (const definition of taskQueues) record.taskQueues(definition);
   return record.deployment;
 }

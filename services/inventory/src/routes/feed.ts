@@ -3,8 +3,10 @@
  * count, `alert` events a stock alert, `ready` says the feed is following (a reconnecting page
  * reloads what it shows then, so it misses nothing while it was away). A comment every
  * `heartbeatMs` keeps the load balancer's idle timeout away; the stream ends when the token
- * expires (the page reconnects with a fresh one) and when the service shuts down.
+ * expires (the page reconnects with a fresh one), when the service shuts down, and when the
+ * task may have missed changes (its queue was remade, or the stock relay restarted).
  */
+import { type EventStreamSettings, eventStreams, serverSentEvent } from '@agora/runtime/event-stream';
 import { bearerAuth, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
@@ -12,24 +14,16 @@ import type { FeedEvent, StockFeed } from '../stock-feed.ts';
 
 export interface FeedRoutesOptions {
   readonly feed: StockFeed;
-  readonly heartbeatMs?: number;
-  /** a browser that reads slower than this many buffered bytes is dropped (it reconnects and reloads) */
-  readonly maxBufferedBytes?: number;
+  readonly streams?: Partial<EventStreamSettings>;
 }
 
-function serverEvent(event: FeedEvent): string {
+function feedEvent(event: FeedEvent): string {
   const { type, ...data } = event;
-  return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  return serverSentEvent(type, data);
 }
 
 export const feedRoutes: FastifyPluginAsyncTypebox<FeedRoutesOptions> = async (app, options) => {
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-  const open = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...open]) end();
-  });
-  app.addHook('onClose', async () => options.feed.close());
+  const streams = eventStreams(app, options.streams);
 
   app.get(
     '/api/inventory/feed',
@@ -59,43 +53,21 @@ export const feedRoutes: FastifyPluginAsyncTypebox<FeedRoutesOptions> = async (a
       },
     },
     async (request, reply) => {
-      const raw = reply.raw;
-      let started = false;
       const pending: FeedEvent[] = [];
-      const write = (chunk: string) => {
-        if (raw.writableEnded || raw.destroyed) return;
-        raw.write(chunk);
-        if (raw.writableLength > maxBufferedBytes) end();
-      };
-      const unsubscribe = await options.feed.subscribe((events) => {
-        if (started) write(events.map(serverEvent).join(''));
-        else pending.push(...events);
+      let stream: ReturnType<typeof streams.open> | undefined;
+      const unsubscribe = await options.feed.subscribe({
+        receive: (events) => {
+          if (stream) stream.send(events.map(feedEvent).join(''));
+          else pending.push(...events);
+        },
+        reset: () => stream?.end(),
       });
-      let ended = false;
-      const heartbeat = setInterval(() => write(': keep-alive\n\n'), heartbeatMs);
       const expiresAt = ((request.user as { exp?: number }).exp ?? 0) * 1000;
-      const expiry = setTimeout(() => end(), Math.max(1_000, Math.min(expiresAt - Date.now(), 2 ** 31 - 1)));
-      function end() {
-        if (ended) return;
-        ended = true;
-        clearInterval(heartbeat);
-        clearTimeout(expiry);
-        unsubscribe();
-        open.delete(end);
-        if (!raw.writableEnded) raw.end();
-      }
-      open.add(end);
-      raw.on('close', end);
-
-      reply.hijack();
-      raw.writeHead(200, {
-        ...(reply.getHeaders() as Record<string, string>),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-accel-buffering': 'no',
+      stream = streams.open(reply, {
+        first: `event: ready\ndata: {}\n\n${pending.map(feedEvent).join('')}`,
+        endAt: expiresAt,
+        onEnd: unsubscribe,
       });
-      started = true;
-      write(`retry: 2000\n\nevent: ready\ndata: {}\n\n${pending.map(serverEvent).join('')}`);
     },
   );
 };

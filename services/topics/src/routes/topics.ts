@@ -8,6 +8,7 @@ import { problems } from '@agora/runtime/problem';
 import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { topicView } from '../live.ts';
 import type { Topic, TopicsRepo } from '../topics-repo.ts';
 
 export const ResourceId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'an id this API issued' });
@@ -40,6 +41,15 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
     if (!topic) throw problems.notFound(`No topic ${topicId}`);
     if (topic.authorId !== userId) throw problems.forbidden('Only the author of a topic may change it');
     return topic;
+  }
+
+  /** For the live feed only: a failure costs its browsers one update, never the change itself. */
+  async function announceChange(topic: Topic, log: { warn(context: object, message: string): void }) {
+    try {
+      await events.publish('topic.updated', topicView(topic));
+    } catch (error) {
+      log.warn({ err: error, topicId: topic.topicId }, 'topic.updated not published: live feeds miss this change');
+    }
   }
 
   app.post(
@@ -86,6 +96,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
         throw problems.unavailable('The topic could not be created just now; try again');
       }
       request.log.info({ topicId: topic.topicId }, 'topic created');
+      await announceChange(topic, request.log);
       return reply.code(201).header('location', `/api/topics/${topic.topicId}`).send(topic);
     },
   );
@@ -137,6 +148,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
       await ownTopic(request.params.topicId, request.user.sub);
       const updated = await topics.updateTitle(request.params.topicId, request.body.title, new Date().toISOString());
       if (!updated) throw problems.notFound(`No topic ${request.params.topicId}`);
+      await announceChange(updated, request.log);
       return updated;
     },
   );
