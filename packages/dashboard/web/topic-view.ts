@@ -247,6 +247,8 @@ export function renderTopic(topicId: string): () => void {
     const about = event.kind === 'topic' ? event.topic.topicId : event.topicId;
     if (about !== topicId || !topic) return;
     if (event.kind === 'topic') {
+      // At least once and in no guaranteed order: an older state than the one shown is stale.
+      if (event.topic.lastActivityAt < topic.lastActivityAt) return;
       topic = event.topic;
       drawHeader();
     } else if (event.kind === 'topic-deleted') {
