@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, TagQueueCommand } from '@aws-sdk/client-sqs';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { emulatorClients } from '../src/local/emulator-clients.ts';
 import { type RunningProcess, type RunningSystem, startSystem } from '../src/local/launcher.ts';
 import { type EventStreamReader, readEventStream } from '../src/testing/event-stream-reader.ts';
@@ -107,10 +107,16 @@ describe('the inventory live feed: one stream reader, three inventory processes'
 
     const table = system.deployment.env.INVENTORY_TABLE as string;
     const put = (item: string, count: number) =>
-      clients.documents.send(
-        new PutCommand({
+      clients.dynamo.send(
+        new PutItemCommand({
           TableName: table,
-          Item: { store: 'Oslo', item, count, updatedAt: new Date().toISOString(), uploadId: 'up-9' },
+          Item: {
+            store: { S: 'Oslo' },
+            item: { S: item },
+            count: { N: String(count) },
+            updatedAt: { S: new Date().toISOString() },
+            uploadId: { S: 'up-9' },
+          },
         }),
       );
     await put('Kettle', 5);
