@@ -116,12 +116,18 @@ for (let n = 1; n <= otherTopics; n++) {
   await api('/api/topics', { method: 'POST', token: ada.token, body: { title: `Side topic ${n}` } });
 }
 // The topics service counts messages from their events: wait until the counts are in.
+let counted = 0;
 await until(
-  async () => (await api<{ messageCount: number }>(`/api/topics/${welcome.topicId}`)).messageCount === threadLength + 1,
+  async () => {
+    counted = (await api<{ messageCount: number }>(`/api/topics/${welcome.topicId}`)).messageCount;
+    return counted === threadLength + 1;
+  },
   'the topic to count its messages',
-  30_000,
+  60_000,
   100,
-);
+).catch((error: Error) => {
+  throw new Error(`${error.message} (${counted} of ${threadLength + 1} counted)`);
+});
 describe('the forum in the browser', () => {
   const username = `bea_${Date.now()}`;
   let bea: Browser;
@@ -135,6 +141,8 @@ describe('the forum in the browser', () => {
     // Newest activity first: the last side topic was created after the welcome thread's messages.
     await topicItem(page, `Side topic ${otherTopics}`).waitFor();
     assert.equal(await page.locator('#topic-list li.topic').count(), 20, 'the first page of topics');
+    const firstPageAsks = visitor.requests.filter((url) => url === `${origin}/api/topics?limit=20`);
+    assert.equal(firstPageAsks.length, 1, 'the first page came from the preload, asked once');
     assert.equal(await page.locator('#topic-list li.topic a.title').first().textContent(), `Side topic ${otherTopics}`);
     await page.getByRole('button', { name: 'More topics' }).click();
     await topicItem(page, 'Welcome to Agora').waitFor();
@@ -146,8 +154,11 @@ describe('the forum in the browser', () => {
     await page.getByText('Sign in or register to start a topic or reply.').waitFor();
     await checkView(visitor, 'topics');
 
-    await welcomeItem.getByRole('link', { name: 'Welcome to Agora' }).click();
+    // By keyboard: Enter on the link opens the topic, and focus moves to its heading.
+    await welcomeItem.getByRole('link', { name: 'Welcome to Agora' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Welcome to Agora', level: 1 }).waitFor();
+    assert.equal(await page.evaluate('document.activeElement.id'), 'view-title');
     assert.equal(new URL(page.url()).pathname, `/topics/${welcome.topicId}`);
     await messageItem(page, 'Thread message 01').waitFor();
     assert.equal(await page.locator('#messages li.message').count(), 20);

@@ -3,8 +3,9 @@
  * parsing; the topics list's order; the forum feed's events; routes; the field rules in words.
  */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import type { Topic } from '../web/forum-api.ts';
+import { firstTopicsPage, type Topic } from '../web/forum-api.ts';
 import { forumEventFrom } from '../web/forum-live.ts';
 import { messageForProblem } from '../web/problems.ts';
 import { routeOf } from '../web/routes.ts';
@@ -169,5 +170,16 @@ describe("the API's field rules, in words", () => {
     assert.match(ruleProblem(fieldRules.messageBody, '   ') ?? '', /Not allowed/);
     assert.match(ruleProblem(fieldRules.messageBody, 'x'.repeat(10_001)) ?? '', /At most 10,000/);
     assert.equal(ruleProblem(fieldRules.password, 'correct horse'), undefined);
+  });
+});
+
+describe('the first render', () => {
+  it('preloads exactly the request the topics list makes first, so the browser does not ask twice', async () => {
+    const html = await readFile(new URL('../index.html', import.meta.url), 'utf8');
+    const preloads = [...html.matchAll(/<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous"/g)];
+    assert.deepEqual(
+      preloads.map((match) => match[1]),
+      [firstTopicsPage],
+    );
   });
 });

@@ -28,8 +28,11 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export async function request<T>(path: string, options: { method?: string; token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export async function request<T>(
+  path: string,
+  options: { method?: string; token?: string; body?: unknown /** no headers: a preloaded GET */; plain?: boolean } = {},
+) {
+  const headers: Record<string, string> = options.plain ? {} : { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

@@ -41,7 +41,16 @@ function pageQuery(cursor: string | undefined, limit = pageSize): string {
   return new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) }).toString();
 }
 
-export const listTopics = (cursor?: string) => request<Page<Topic>>(`/api/topics?${pageQuery(cursor)}`);
+/**
+ * The first page is the very request index.html preloads (same URL, no extra headers), so the
+ * browser answers it from the preload instead of asking again.
+ */
+export const firstTopicsPage = `/api/topics?limit=${pageSize}`;
+
+export const listTopics = (cursor?: string) =>
+  cursor
+    ? request<Page<Topic>>(`/api/topics?${pageQuery(cursor)}`)
+    : request<Page<Topic>>(firstTopicsPage, { plain: true });
 export const getTopic = (topicId: string) => request<Topic>(`/api/topics/${id(topicId)}`);
 export const createTopic = (token: string, title: string, body: string) =>
   request<Topic>('/api/topics', { method: 'POST', token, body: body.trim() ? { title, body } : { title } });
