@@ -112,9 +112,16 @@ await api(`/api/topics/${welcome.topicId}/messages`, {
   body: { body: `${hostile}\n${longWord}` },
 });
 const otherTopics = 21;
+const sideTopicIds: string[] = [];
 for (let n = 1; n <= otherTopics; n++) {
-  await api('/api/topics', { method: 'POST', token: ada.token, body: { title: `Side topic ${n}` } });
+  const side = await api<{ topicId: string }>('/api/topics', {
+    method: 'POST',
+    token: ada.token,
+    body: { title: `Side topic ${n}` },
+  });
+  sideTopicIds.push(side.topicId);
 }
+const sideTopicId = sideTopicIds[0] as string;
 // The topics service counts messages from their events: wait until the counts are in.
 let counted = 0;
 await until(
@@ -285,6 +292,7 @@ describe('the forum in the browser', () => {
     // Ada's messages carry no controls for Bea, and the API would refuse anyway.
     const adas = messageItem(page, 'Thread message 01');
     assert.equal(await adas.getByRole('button').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Edit title' }).count(), 0, "nor on Ada's topic");
     const messageId = await adas.getAttribute('data-message-id');
     const token = (await page.evaluate('JSON.parse(sessionStorage.getItem("agora.session")).token')) as string;
     const refused = await fetch(`${origin}/api/messages/${messageId}`, {
@@ -373,6 +381,20 @@ describe('the forum in the browser', () => {
     // Back to the forum in the same tab, still signed in.
     await page.getByRole('link', { name: 'Agora', exact: true }).click();
     await page.getByRole('heading', { name: 'Start a topic' }).waitFor();
+
+    // Her own topic: retitle it, then delete it (after the confirmation); the list no longer has it.
+    await page.goto(`${origin}/topics/${sideTopicId}`);
+    await page.getByRole('button', { name: 'Edit title' }).click();
+    await page.getByLabel('New title').fill('Side topic, retitled');
+    await page.getByRole('button', { name: 'Save title' }).click();
+    await page.getByRole('heading', { name: 'Side topic, retitled', level: 1 }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Delete topic' }).click();
+    await page.getByRole('heading', { name: 'Topics', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'More topics' }).click();
+    await topicItem(page, 'Welcome to Agora').waitFor();
+    assert.equal(await topicItem(page, 'Side topic, retitled').count(), 0);
+    assert.equal((await fetch(`${origin}/api/topics/${sideTopicId}`)).status, 404);
     assertStayedHome(manager);
     await manager.context.close();
   });
