@@ -220,7 +220,7 @@ describe('the forum in the browser', () => {
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Register' }).click();
     await page.locator('#new-username-error').getByText(`At least ${rules.minLength} characters`).waitFor();
-    await page.locator('#new-display-name-error').getByText('Not allowed').waitFor();
+    await page.locator('#new-display-name-error').getByText('does not follow the rule').waitFor();
     await page.locator('#new-password-error').getByText(`At least ${fieldRules.password.minLength}`).waitFor();
     assert.equal(await page.getByLabel('Username').getAttribute('aria-invalid'), 'true');
     assert.ok(!bea.requests.some((url) => url.endsWith('/api/users')), 'nothing was sent');

@@ -25,7 +25,7 @@ export function ruleProblem(rule: TextFieldRule, value: string): string | undefi
     return `At most ${rule.maxLength.toLocaleString('en')} characters (this is ${value.length.toLocaleString('en')}).`;
   }
   if (rule.pattern !== undefined && !new RegExp(rule.pattern, 'u').test(value)) {
-    return `Not allowed: ${rule.description}.`;
+    return `This does not follow the rule: ${rule.description}.`;
   }
   return undefined;
 }

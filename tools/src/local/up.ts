@@ -51,6 +51,7 @@ await writeFile(
 process.stdout.write(`
 Agora is running (${system.topology}).
   gateway (the load balancer):  ${system.gatewayUrl}
+  web app (forum, inventory):   ${system.gatewayUrl}/
   try:                          curl -s ${system.gatewayUrl}/api/users
 ${[...system.processes.values()].map((p) => `  ${p.name.padEnd(29)} ${p.url}`).join('\n')}
   AWS emulator:                 ${system.endpoint}
