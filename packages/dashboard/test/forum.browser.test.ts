@@ -35,8 +35,6 @@ after(async () => {
 });
 const origin = system.gatewayUrl;
 const password = 'correct horse battery';
-const chromium = await launchChromium();
-
 async function api<T>(path: string, options: { method?: string; token?: string; body?: unknown } = {}) {
   const response = await fetch(`${origin}${path}`, {
     method: options.method ?? 'GET',
@@ -88,53 +86,65 @@ const messageItem = (page: Page, text: string) => page.locator('#messages li.mes
 const topicItem = (page: Page, title: string) =>
   page.locator('#topic-list li.topic', { has: page.getByRole('link', { name: title, exact: true }) });
 
-// The forum as the seed tells it: Ada started a topic with a long thread, and many more topics.
-const ada = await member(`ada_${Date.now()}`, 'Ada Lovelace', ['inventory-manager']);
-const welcome = await api<{ topicId: string }>('/api/topics', {
-  method: 'POST',
-  token: ada.token,
-  body: { title: 'Welcome to Agora' },
-});
 const threadLength = 23;
-for (let n = 1; n <= threadLength; n++) {
-  await api(`/api/topics/${welcome.topicId}/messages`, {
-    method: 'POST',
-    token: ada.token,
-    body: { body: `Thread message ${String(n).padStart(2, '0')}` },
-  });
-}
 // A hostile and a very long message: shown as text, wrapped.
 const hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=1</script> **not markdown**';
 const longWord = 'Supercalifragilistic'.repeat(20);
-await api(`/api/topics/${welcome.topicId}/messages`, {
-  method: 'POST',
-  token: ada.token,
-  body: { body: `${hostile}\n${longWord}` },
-});
 const otherTopics = 21;
-const sideTopicIds: string[] = [];
-for (let n = 1; n <= otherTopics; n++) {
-  const side = await api<{ topicId: string }>('/api/topics', {
+
+/** The forum as the seed tells it: Ada started a topic with a long thread, and many more topics. */
+async function seedForum() {
+  const ada = await member(`ada_${Date.now()}`, 'Ada Lovelace', ['inventory-manager']);
+  const welcome = await api<{ topicId: string }>('/api/topics', {
     method: 'POST',
     token: ada.token,
-    body: { title: `Side topic ${n}` },
+    body: { title: 'Welcome to Agora' },
   });
-  sideTopicIds.push(side.topicId);
+  for (let n = 1; n <= threadLength; n++) {
+    await api(`/api/topics/${welcome.topicId}/messages`, {
+      method: 'POST',
+      token: ada.token,
+      body: { body: `Thread message ${String(n).padStart(2, '0')}` },
+    });
+  }
+  await api(`/api/topics/${welcome.topicId}/messages`, {
+    method: 'POST',
+    token: ada.token,
+    body: { body: `${hostile}\n${longWord}` },
+  });
+  const sideTopicIds: string[] = [];
+  for (let n = 1; n <= otherTopics; n++) {
+    const side = await api<{ topicId: string }>('/api/topics', {
+      method: 'POST',
+      token: ada.token,
+      body: { title: `Side topic ${n}` },
+    });
+    sideTopicIds.push(side.topicId);
+  }
+  // The topics service counts messages from their events: wait until the counts are in.
+  let counted = 0;
+  await until(
+    async () => {
+      counted = (await api<{ messageCount: number }>(`/api/topics/${welcome.topicId}`)).messageCount;
+      return counted === threadLength + 1;
+    },
+    'the topic to count its messages',
+    60_000,
+    100,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message} (${counted} of ${threadLength + 1} counted)`);
+  });
+  return { ada, welcome, sideTopicId: sideTopicIds[0] as string };
 }
-const sideTopicId = sideTopicIds[0] as string;
-// The topics service counts messages from their events: wait until the counts are in.
-let counted = 0;
-await until(
-  async () => {
-    counted = (await api<{ messageCount: number }>(`/api/topics/${welcome.topicId}`)).messageCount;
-    return counted === threadLength + 1;
-  },
-  'the topic to count its messages',
-  60_000,
-  100,
-).catch((error: Error) => {
-  throw new Error(`${error.message} (${counted} of ${threadLength + 1} counted)`);
+
+// A failed seed must not leave the system running: the after() hooks only run once tests start.
+const { ada, welcome, sideTopicId } = await seedForum().catch(async (error: unknown) => {
+  clients.destroy();
+  await system.stop();
+  throw error;
 });
+const chromium = await launchChromium();
+
 describe('the forum in the browser', () => {
   const username = `bea_${Date.now()}`;
   let bea: Browser;
