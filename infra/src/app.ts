@@ -1,6 +1,6 @@
 /**
  * The whole Agora deployment as CDK stacks, built from a catalogue:
- *   Network → Data → Registry → Services → Pipeline
+ *   Network → Data → Registry → Services → Pipeline, and Web (S3 + CloudFront, in front of Services)
  * Every stack is environment-agnostic (no account or region, no lookups).
  */
 import { type App, Aspects, CfnDeletionPolicy, CfnResource, type IAspect } from 'aws-cdk-lib';
@@ -12,6 +12,7 @@ import { PipelineStack } from './pipeline-stack.ts';
 import { RegistryStack } from './registry-stack.ts';
 import { ServicesStack } from './services-stack.ts';
 import { readSettings, type Settings } from './settings.ts';
+import { WebStack } from './web-stack.ts';
 
 export interface AgoraStacks {
   readonly settings: Settings;
@@ -20,6 +21,7 @@ export interface AgoraStacks {
   readonly registry: RegistryStack;
   readonly services: ServicesStack;
   readonly pipeline: PipelineStack;
+  readonly web: WebStack;
 }
 
 function stackPrefix(prefix: string): string {
@@ -84,5 +86,12 @@ export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
   });
   pipeline.addStackDependency(registry);
   pipeline.addStackDependency(services);
-  return { settings, network, data, registry, services, pipeline };
+  const web = new WebStack(app, `${name}Web`, {
+    settings,
+    tags,
+    description: 'Agora: the web app in S3 behind CloudFront, which forwards the API to the load balancer',
+  });
+  // The load balancer's name reaches it through an SSM parameter the services stack writes.
+  web.addStackDependency(services);
+  return { settings, network, data, registry, services, pipeline, web };
 }

@@ -134,6 +134,55 @@ export const acknowledgements: readonly Acknowledgement[] = [
     reason:
       'Build artifacts are imagedefinitions files (image URIs, no secrets) in the artifact bucket under S3-managed encryption; a customer managed key would add cost and no separation, as only this pipeline’s roles read them.',
   },
+  {
+    finding: /^AwsSolutions-S1$/,
+    at: /^\w+Web\/WebBucket\/Resource$/,
+    reason:
+      'Holds only the public build of the web app (the files every visitor downloads), written only by the deployment; CloudFront is its one reader (origin access control) and CloudTrail records the deployments. Access logs would need a second bucket per deployment.',
+  },
+  {
+    finding: /^AwsSolutions-CFR1$/,
+    at: /^\w+Web\/WebDistribution\/Resource$/,
+    reason: 'A public forum, open to readers everywhere: nothing it serves is licensed or restricted by country.',
+  },
+  {
+    finding: /^AwsSolutions-CFR2$/,
+    at: /^\w+Web\/WebDistribution\/Resource$/,
+    reason:
+      'A CloudFront web ACL must live in us-east-1 (scope CLOUDFRONT) while this app deploys to one region; the cached static files need none, and the API paths go on to the load balancer, whose regional web ACL (web-acl.ts) applies the rate limits.',
+  },
+  {
+    finding: /^AwsSolutions-CFR3$/,
+    at: /^\w+Web\/WebDistribution\/Resource$/,
+    reason:
+      'Standard logs need a log bucket with ACLs enabled; the API requests behind it are logged one line each by the services, and the static files are the same public build for everyone. Turn on CloudFront standard logging v2 where per-request audit is required.',
+  },
+  {
+    finding: /^AwsSolutions-CFR4$/,
+    at: /^\w+Web\/WebDistribution\/Resource$/,
+    reason:
+      'The distribution serves its *.cloudfront.net name, whose default certificate fixes the viewer security policy (modern browsers negotiate TLS 1.3 with it); a custom domain needs a us-east-1 certificate and then TLSv1.2_2021, not part of this app yet.',
+  },
+  {
+    finding: /^AwsSolutions-CFR5$/,
+    at: /^\w+Web\/WebDistribution\/Resource$/,
+    reason:
+      'Only without certificateArn (the throwaway deploy allowHttp permits): the load balancer then has no TLS listener, so CloudFront reaches it over HTTP. With a certificate the API origin is TLS 1.2 only.',
+  },
+  {
+    finding:
+      /^AwsSolutions-(L1|IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\])$/,
+    at: /^\w+Web\/Custom::CDKBucketDeployment\w+\/(Resource|ServiceRole\/Resource)$/,
+    reason:
+      'CDK’s BucketDeployment handler (it copies the build into the web bucket at deploy time): its runtime is the one CDK pins and tests, and the AWS managed policy only lets it write its own logs.',
+  },
+  {
+    finding:
+      /^AwsSolutions-IAM5\[(Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*|Resource::\*|Resource::<WebBucket\w+\.Arn>\/\*|Resource::arn:<AWS::Partition>:s3:::cdk-[\w]+-assets-<AWS::AccountId>-<AWS::Region>\/\*)\]$/,
+    at: /^\w+Web\/Custom::CDKBucketDeployment\w+\/ServiceRole\/DefaultPolicy\/Resource$/,
+    reason:
+      'CDK’s BucketDeployment grants: read the build from the CDK assets bucket, write and replace objects in the one web bucket, and invalidate the distribution’s cached page (CloudFront invalidation has no resource-level permission).',
+  },
 ];
 
 export interface Finding {

@@ -28,6 +28,7 @@ import { importRepositories, importResources } from './resource-refs.ts';
 import {
   ecsServiceName,
   imageTagParameterName,
+  loadBalancerDnsParameterName,
   retention,
   type Settings,
   signingKeyArnParameterName,
@@ -164,6 +165,12 @@ export class ServicesStack extends Stack {
       value: settings.domainName ? `https://${settings.domainName}` : `http://${this.loadBalancer.loadBalancerDnsName}`,
     });
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
+    // For the web stack's CloudFront origin, by name (resource-refs.ts: no export to block updates).
+    new ssm.StringParameter(this, 'LoadBalancerDnsNameParameter', {
+      parameterName: loadBalancerDnsParameterName(settings),
+      stringValue: this.loadBalancer.loadBalancerDnsName,
+      description: 'The DNS name of the Agora load balancer (the web stack forwards the API to it)',
+    });
   }
 
   private taskDefinition(service: ServiceDefinition, stopTimeout: Duration, healthCheck?: ecs.HealthCheck) {

@@ -141,6 +141,11 @@ export function imageTagParameterName(settings: Settings): string {
   return `/${settings.prefix}/image-tag`;
 }
 
+/** The SSM parameter that carries the load balancer's DNS name to the web stack (CloudFront's API origin). */
+export function loadBalancerDnsParameterName(settings: Settings): string {
+  return `/${settings.prefix}/load-balancer-dns-name`;
+}
+
 /** The ECS service of a catalogue service (the pipeline deploys to it by this name). */
 export function ecsServiceName(settings: Settings, service: { readonly name: string }): string {
   return `${settings.prefix}-${service.name}`;

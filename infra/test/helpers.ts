@@ -13,7 +13,7 @@ import { type AcknowledgedFinding, buildCheckedApp, reportedFindings } from '../
 export interface Synthesized {
   readonly stacks: AgoraStacks;
   readonly outdir: string;
-  readonly templates: Record<'network' | 'data' | 'registry' | 'services' | 'pipeline', Template>;
+  readonly templates: Record<'network' | 'data' | 'registry' | 'services' | 'pipeline' | 'web', Template>;
   readonly templateFiles: string[];
   readonly acknowledged: readonly AcknowledgedFinding[];
   /** findings left after the acknowledgements (the synth throws when any is an error) */
@@ -49,6 +49,7 @@ export function synthesize(
       registry: template(built.registry.stackName),
       services: template(built.services.stackName),
       pipeline: template(built.pipeline.stackName),
+      web: template(built.web.stackName),
     },
     templateFiles: assembly.stacks.map((stack) => stack.templateFullPath),
     acknowledged,

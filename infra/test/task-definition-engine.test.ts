@@ -7,7 +7,7 @@
  * has for that name (literal values from the template as they are). The only additions are what
  * the task role and the VPC give on AWS: the emulator's endpoint and credentials.
  * Then: each API answers its target group's health check and each worker its container health
- * check; the worker loads a CSV file uploaded to the bucket; inventory serves the dashboard at `/`.
+ * check; the worker loads a CSV file uploaded to the bucket; inventory serves no page at `/`.
  * The images are built once, by compose, from a fresh-clone context, and removed at the end.
  */
 import assert from 'node:assert/strict';
@@ -21,7 +21,6 @@ import {
   docker,
   engineAbsence,
   freshCloneContext,
-  loadDashboard,
   runEmulatorContainer,
   uniqueProjectName,
 } from '@agora/tools/testing/engine';
@@ -297,13 +296,13 @@ else
       assert.deepEqual(rows, ['Echo Dot=12', 'Kindle=7'], await logs(started.get('inventory-worker') as string));
     });
 
-    test('the inventory service serves the dashboard page at /', async () => {
+    test('the inventory service serves no page (the web app is CloudFront and S3, the gateway locally): / is a 404 problem', async () => {
       const probe = probes.get('inventory') as Probe;
       const port = probe.container.PortMappings?.[0]?.ContainerPort;
       const address = (await docker(['port', started.get('inventory') as string, `${port}/tcp`])).trim().split('\n')[0];
-      const { html, assets } = await loadDashboard(`http://${address}`);
-      assert.match(html, /<title>Agora inventory<\/title>/);
-      assert.ok(assets.length > 0);
+      const page = await fetch(`http://${address}/`);
+      assert.equal(page.status, 404);
+      assert.match(String(page.headers.get('content-type')), /problem\+json/);
     });
 
     test('each container ends by itself on SIGTERM (exit 0) inside its stopTimeout', {

@@ -1,8 +1,8 @@
 /**
  * Where a Docker engine answers: docker-compose.yml as a user runs it, from the files a fresh
  * clone has, under a project name unique to this run: `docker compose up --build` with two
- * inventory workers comes up healthy; a user's journey works through the gateway; the inventory
- * service serves the dashboard at `/`; the forum and inventory system tests pass against the
+ * inventory workers comes up healthy; a user's journey works through the gateway; the
+ * gateway serves the web app at `/`; the forum and inventory system tests pass against the
  * containers (each run counted: a nested run that executes no test fails); `docker compose stop`
  * ends every container with exit code 0 inside its grace period; and `down` leaves nothing of the
  * project behind (containers, the images it built, volumes, networks).
@@ -120,9 +120,12 @@ else
       assert.ok(((await response.json()) as { keys: unknown[] }).keys.length > 0);
     });
 
-    test('the inventory container serves the dashboard page at / through the gateway', async () => {
+    test('the gateway container serves the web app at / and its client-side routes', async () => {
       const { html, assets } = await loadDashboard(gatewayUrl);
-      assert.match(html, /<title>Agora inventory<\/title>/);
+      assert.match(html, /<title>Agora<\/title>/);
+      const route = await fetch(`${gatewayUrl}/topics/some-topic`);
+      assert.equal(route.status, 200);
+      assert.match(await route.text(), /<title>Agora<\/title>/);
       assert.ok(assets.length > 0, 'the built page loads its scripts and styles from /assets/');
     });
 

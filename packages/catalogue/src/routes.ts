@@ -4,7 +4,8 @@
  *
  * Patterns follow ALB path-pattern semantics: case-sensitive, `*` matches any run of characters
  * (slashes included), `?` matches exactly one; the query string is not part of the path.
- * A rule holds at most 5 patterns (an ALB limit).
+ * A rule holds at most 5 patterns (an ALB limit). Every pattern lies under one of the web app's
+ * origin paths (web.ts): the rest of the site is the web app, served from S3 (the gateway locally).
  */
 export interface RouteRule {
   readonly priority: number;
@@ -32,8 +33,7 @@ export const routes = [
   {
     priority: 40,
     service: 'inventory',
-    // The dashboard page (`/`) and its hashed assets are served by the inventory service too.
-    pathPatterns: ['/api/inventory', '/api/inventory/*', '/', '/assets/*'],
+    pathPatterns: ['/api/inventory', '/api/inventory/*'],
   },
 ] as const satisfies readonly RouteRule[];
 

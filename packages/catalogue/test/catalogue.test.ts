@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   eventRoutes,
   eventSchemas,
+  isAppPagePath,
   matchesPathPattern,
   queues,
   resourceById,
@@ -12,6 +13,7 @@ import {
   services,
   subscriptions,
   tables,
+  webApp,
 } from '../src/index.ts';
 
 describe('ALB path patterns', () => {
@@ -75,6 +77,26 @@ describe('catalogue consistency', () => {
         assert.ok(subs.find((s) => s.queue === queue)?.filterPolicy.type.includes(route.type));
         assert.ok(queues.some((q) => q.id === queue));
       }
+    }
+  });
+});
+
+describe('the web app and the API share the site', () => {
+  it('routes every API path pattern under a path CloudFront sends to the load balancer', () => {
+    const under = (pattern: string) =>
+      webApp.originPathPatterns.some(
+        (origin) => pattern === origin.slice(0, -2) || pattern.startsWith(origin.slice(0, -1)),
+      );
+    const outside = routes.flatMap((rule) => rule.pathPatterns.filter((pattern) => !under(pattern)));
+    assert.deepEqual(outside, [], 'a route the web app would shadow on AWS');
+  });
+
+  it('answers client-side routes with the page, files and assets as files', () => {
+    for (const path of ['/', '/topics/abc-1', '/users/u-1', '/inventory', '/sign-in']) {
+      assert.equal(isAppPagePath(path), true, path);
+    }
+    for (const path of ['/assets/index-abc.js', '/assets/x', '/favicon.ico', '/index.html', '/robots.txt']) {
+      assert.equal(isAppPagePath(path), false, path);
     }
   });
 });

@@ -1,33 +1,17 @@
 /**
- * Serves the built dashboard: `/` is the page, `/assets/*` its hashed files. The files are read
- * once at start-up (a few kilobytes). The page gets a strict Content-Security-Policy: its own
- * scripts, styles and API only, so it makes no third-party request and runs no injected script.
+ * Serves the built web app as CloudFront serves it from S3 on AWS (the gateway uses this
+ * locally): hashed files under /assets/ cacheable for good, the page (index.html) revalidated on
+ * every visit and answered for every client-side route (/topics/…, /inventory), under the strict
+ * Content-Security-Policy the catalogue names. The files are read once at start-up (a few kB).
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { isAppPagePath, webApp, webContentSecurityPolicy } from '@agora/catalogue';
 import { problems } from '@agora/runtime/problem';
-import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { distDir as defaultDistDir } from './build.ts';
-
-export interface DashboardRoutesOptions {
-  /** the build output (packages/dashboard/dist by default) */
-  readonly distDir?: string;
-}
-
-export const pagePolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -52,34 +36,38 @@ async function load(path: string): Promise<StaticFile> {
   return { body, type: contentTypes[extname(path)] ?? 'application/octet-stream', etag };
 }
 
-function send(reply: FastifyReply, file: StaticFile, ifNoneMatch: string | undefined, cacheControl: string) {
+export interface WebAppFiles {
+  readonly page: StaticFile | undefined;
+  readonly assets: ReadonlyMap<string, StaticFile>;
+}
+
+/** Reads the build (packages/dashboard/dist by default); a missing build has no page. */
+export async function loadWebApp(dir: string = defaultDistDir): Promise<WebAppFiles> {
+  const page = existsSync(join(dir, 'index.html')) ? await load(join(dir, 'index.html')) : undefined;
+  const assets = new Map<string, StaticFile>();
+  const assetDir = join(dir, webApp.assetPrefix);
+  if (existsSync(assetDir)) {
+    for (const name of await readdir(assetDir)) assets.set(name, await load(join(assetDir, name)));
+  }
+  return { page, assets };
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, cacheControl: string) {
   reply.header('etag', file.etag).header('cache-control', cacheControl);
-  if (ifNoneMatch === file.etag) return reply.code(304).send();
+  if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
   return reply.type(file.type).send(file.body);
 }
 
-// Not part of the API: kept out of the OpenAPI document (@fastify/swagger reads `hide`).
-const hidden = { hide: true } as FastifySchema;
-
-export const dashboardRoutes: FastifyPluginAsync<DashboardRoutesOptions> = async (app, options) => {
-  const dir = options.distDir ?? defaultDistDir;
-  const page = existsSync(join(dir, 'index.html')) ? await load(join(dir, 'index.html')) : undefined;
-  const assets = new Map<string, StaticFile>();
-  if (existsSync(join(dir, 'assets'))) {
-    for (const name of await readdir(join(dir, 'assets'))) assets.set(name, await load(join(dir, 'assets', name)));
+/** Answers a GET or HEAD for `path` (no query string) from the build. */
+export function sendWebApp(files: WebAppFiles, path: string, request: FastifyRequest, reply: FastifyReply) {
+  // On every answer, as CloudFront's response headers policy adds it to every S3 answer.
+  reply.header('content-security-policy', webContentSecurityPolicy);
+  if (path.startsWith(webApp.assetPrefix)) {
+    const file = files.assets.get(path.slice(webApp.assetPrefix.length));
+    if (file) return send(request, reply, file, webApp.assetCacheControl);
+  } else if (isAppPagePath(path) || path === webApp.page) {
+    if (files.page) return send(request, reply, files.page, webApp.pageCacheControl);
+    throw problems.unavailable('The web app is not built: run `npm run build -w packages/dashboard`', 5);
   }
-  if (!page) app.log.warn({ dir }, 'the dashboard is not built: / answers 503');
-
-  app.get('/', { schema: hidden }, async (request, reply) => {
-    if (!page) throw problems.unavailable('The dashboard is not built: run `npm run build -w packages/dashboard`');
-    reply.header('content-security-policy', pagePolicy);
-    return send(reply, page, request.headers['if-none-match'], 'no-cache');
-  });
-
-  app.get<{ Params: { '*': string } }>('/assets/*', { schema: hidden }, async (request, reply) => {
-    const file = assets.get(request.params['*']);
-    if (!file) throw problems.notFound(`No dashboard asset ${request.params['*']}`);
-    // Vite names every asset by its content hash: a name never changes meaning.
-    return send(reply, file, request.headers['if-none-match'], 'public, max-age=31536000, immutable');
-  });
-};
+  throw problems.notFound(`No file ${path}`);
+}

@@ -85,3 +85,36 @@ export async function accessibilityViolations(page: Page): Promise<Accessibility
       targets: violation.nodes.map((node) => node.target.join(' ')),
     })))`)) as AccessibilityViolation[];
 }
+
+/**
+ * One Chromium for a whole test file, each user in a context of their own (separate storage, so
+ * separate sessions): a context costs milliseconds, a browser a second and a core.
+ */
+export async function launchChromium() {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`No Chromium at ${chromiumPath}: install Debian's package (apt-get install -y chromium)`);
+  }
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+  after(() => browser.close());
+  await mkdir(screenshotDir, { recursive: true });
+  return {
+    async context(options: { width?: number; height?: number } = {}): Promise<Browser> {
+      const context = await browser.newContext({
+        viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+        locale: 'en-GB',
+        timezoneId: 'UTC',
+      });
+      const requests: string[] = [];
+      context.on('request', (request) => requests.push(request.url()));
+      const page = await context.newPage();
+      return {
+        context,
+        page,
+        requests,
+        screenshot: async (name) => {
+          await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+        },
+      };
+    },
+  };
+}

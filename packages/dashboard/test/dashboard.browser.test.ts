@@ -1,6 +1,6 @@
 /**
- * The dashboard in Chromium against the launcher's real topology (emulator, users service,
- * inventory service and worker, gateway), as a store manager uses it: sign in, upload files,
+ * The inventory section of the web app (/inventory) in Chromium against the launcher's real
+ * topology (emulator, users service, inventory service and worker, gateway), as a store manager uses it: sign in, upload files,
  * watch them load, see stock, alerts and rejected rows, and see counts change live when a file
  * is dropped straight into the bucket. Screenshots go to test-results/screenshots.
  */
@@ -51,7 +51,7 @@ async function register(username: string, displayName: string, roles: string[] =
 
 async function browserAt(options: { width?: number; height?: number } = {}) {
   const browser = await openBrowser(options);
-  await browser.page.goto(`${origin}/`);
+  await browser.page.goto(`${origin}/inventory`);
   return browser;
 }
 
@@ -109,7 +109,7 @@ describe('signing in to the dashboard', () => {
     await page.getByLabel('CSV files (store,item,count)').waitFor();
     await page.getByLabel('Store', { exact: true }).waitFor();
     await page.getByLabel('Search items').waitFor();
-    await page.getByRole('status').getByText('Live').waitFor();
+    await page.locator('#stock-live[data-state="live"]').getByText('Live').waitFor();
     await browser.screenshot('dashboard-signed-in');
 
     // A reload keeps the session (sessionStorage); signing out, by keyboard, ends it.
@@ -170,7 +170,7 @@ describe('a store manager at work', () => {
     const browser = await browserAt();
     const { page } = browser;
     await signIn(page, username, 'Mia Manager');
-    await page.getByRole('status').getByText('Live').waitFor();
+    await page.locator('#stock-live[data-state="live"]').getByText('Live').waitFor();
     // Marks this page load: if the page reloaded, the mark would be gone.
     await page.evaluate('window.sameLoad = true');
 

@@ -1,9 +1,18 @@
-/** The page's pure logic, run in Node: the stock table's filter, sort and totals; error messages; SSE parsing. */
+/**
+ * The app's pure logic, run in Node: the stock table's filter, sort and totals; error messages; SSE
+ * parsing; the topics list's order; the forum feed's events; routes; the field rules in words.
+ */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import { firstTopicsPage, type Topic } from '../web/forum-api.ts';
+import { forumEventFrom } from '../web/forum-live.ts';
 import { messageForProblem } from '../web/problems.ts';
+import { routeOf } from '../web/routes.ts';
+import { describeRule, fieldRules, ruleProblem } from '../web/rules.ts';
 import { createEventParser, type ServerEvent } from '../web/sse.ts';
 import { nextSort, type TableView, totals, visibleRows } from '../web/stock.ts';
+import { belongsInShown, mergeTopics } from '../web/topic-list.ts';
 
 const rows = [
   { item: 'Echo Show', count: 4, updatedAt: '2026-01-02T00:00:00Z' },
@@ -80,5 +89,97 @@ describe('server-sent events', () => {
       { event: 'stock', data: '{"a":1}' },
       { event: 'message', data: 'one\ntwo', id: '7' },
     ]);
+  });
+});
+
+describe('the topics list', () => {
+  const topic = (topicId: string, lastActivityAt: string, title = topicId) =>
+    ({ topicId, title, authorId: 'u', createdAt: lastActivityAt, lastActivityAt, messageCount: 0 }) as Topic;
+
+  it('keeps each topic once, in its latest state, newest activity first', () => {
+    const shown = [topic('a', '2026-01-03'), topic('b', '2026-01-02')];
+    const merged = mergeTopics(shown, [topic('b', '2026-01-04', 'b again'), topic('c', '2026-01-01')]);
+    assert.deepEqual(
+      merged.map((entry) => [entry.topicId, entry.title]),
+      [
+        ['b', 'b again'],
+        ['a', 'a'],
+        ['c', 'c'],
+      ],
+    );
+    // An older copy (a page read before a live update) does not undo the newer one.
+    assert.equal(mergeTopics(merged, [topic('b', '2026-01-02')])[0]?.title, 'b again');
+  });
+
+  it('takes a live topic among those shown only where it belongs', () => {
+    const shown = [topic('a', '2026-01-03'), topic('b', '2026-01-02')];
+    assert.equal(belongsInShown(shown, topic('c', '2026-01-01'), false), false, 'it comes with a later page');
+    assert.equal(belongsInShown(shown, topic('c', '2026-01-01'), true), true, 'the whole list is shown');
+    assert.equal(belongsInShown(shown, topic('c', '2026-01-05'), false), true);
+  });
+});
+
+describe('the forum live feed', () => {
+  it('reads the events of the contract, and ignores anything else', () => {
+    const topic = { topicId: 't', title: 'T', authorId: 'u', createdAt: 'x', lastActivityAt: 'y', messageCount: 2 };
+    assert.deepEqual(forumEventFrom({ event: 'topic', data: JSON.stringify(topic) }), { kind: 'topic', topic });
+    assert.deepEqual(forumEventFrom({ event: 'topic-deleted', data: '{"topicId":"t"}' }), {
+      kind: 'topic-deleted',
+      topicId: 't',
+    });
+    const posted = { topicId: 't', messageId: 'm', authorId: 'u', createdAt: '2026-01-01T00:00:00Z' };
+    assert.deepEqual(forumEventFrom({ event: 'message', data: JSON.stringify(posted) }), {
+      kind: 'message',
+      ...posted,
+    });
+    assert.deepEqual(forumEventFrom({ event: 'message-deleted', data: '{"topicId":"t","messageId":"m"}' }), {
+      kind: 'message-deleted',
+      topicId: 't',
+      messageId: 'm',
+    });
+    for (const odd of [
+      { event: 'message', data: '{"topicId":"t"}' },
+      { event: 'topic', data: '{"topicId":"t"}' },
+      { event: 'surprise', data: '{"topicId":"t"}' },
+      { event: 'topic-deleted', data: 'not json' },
+      { event: 'topic-deleted', data: 'null' },
+    ]) {
+      assert.equal(forumEventFrom(odd), undefined, JSON.stringify(odd));
+    }
+  });
+});
+
+describe('client-side routes', () => {
+  it('names the view of each address', () => {
+    assert.deepEqual(routeOf('/'), { name: 'topics' });
+    assert.deepEqual(routeOf('/topics/abc-1'), { name: 'topic', topicId: 'abc-1' });
+    assert.deepEqual(routeOf('/users/u%201'), { name: 'user', userId: 'u 1' });
+    assert.deepEqual(routeOf('/inventory/'), { name: 'inventory' });
+    assert.deepEqual(routeOf('/topics/a/b'), { name: 'not-found', path: '/topics/a/b' });
+    assert.deepEqual(routeOf('/users/%E0%A4%A'), { name: 'not-found', path: '/users/%E0%A4%A' });
+  });
+});
+
+describe("the API's field rules, in words", () => {
+  it('explains and checks each rule as the API does', () => {
+    assert.equal(describeRule(fieldRules.username), `3 to 32 characters: ${fieldRules.username.description}.`);
+    assert.equal(ruleProblem(fieldRules.username, 'ada_99'), undefined);
+    assert.match(ruleProblem(fieldRules.username, 'ad') ?? '', /At least 3/);
+    assert.match(ruleProblem(fieldRules.username, 'ada lovelace') ?? '', /does not follow the rule/);
+    assert.match(ruleProblem(fieldRules.displayName, 'Ada ') ?? '', /does not follow the rule/);
+    assert.match(ruleProblem(fieldRules.messageBody, '   ') ?? '', /does not follow the rule/);
+    assert.match(ruleProblem(fieldRules.messageBody, 'x'.repeat(10_001)) ?? '', /At most 10,000/);
+    assert.equal(ruleProblem(fieldRules.password, 'correct horse'), undefined);
+  });
+});
+
+describe('the first render', () => {
+  it('preloads exactly the request the topics list makes first, so the browser does not ask twice', async () => {
+    const html = await readFile(new URL('../index.html', import.meta.url), 'utf8');
+    const preloads = [...html.matchAll(/<link rel="preload" href="([^"]+)" as="fetch" crossorigin="anonymous"/g)];
+    assert.deepEqual(
+      preloads.map((match) => match[1]),
+      [firstTopicsPage],
+    );
   });
 });

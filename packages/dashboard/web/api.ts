@@ -28,8 +28,11 @@ export function parseJson(text: string): unknown {
   }
 }
 
-export async function request<T>(path: string, options: { method?: string; token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export async function request<T>(
+  path: string,
+  options: { method?: string; token?: string; body?: unknown /** no headers: a preloaded GET */; plain?: boolean } = {},
+) {
+  const headers: Record<string, string> = options.plain ? {} : { accept: 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
@@ -43,6 +46,7 @@ export async function request<T>(path: string, options: { method?: string; token
     throw new ApiError(0, unreachableMessage);
   }
   if (!response.ok) throw await errorFrom(response);
+  if (response.status === 204) return null as T;
   return (await response.json()) as T;
 }
 

@@ -1,4 +1,4 @@
-/** The signed-in page: the uploads, stock and alerts cards, wired to their views. */
+/** The inventory section (signed in): the uploads, stock and alerts cards, wired to their views. */
 import { renderAlerts } from './alerts-view.ts';
 import { h } from './dom.ts';
 import { app, state } from './state.ts';
@@ -54,7 +54,14 @@ export function renderDashboard() {
       ),
     );
 
+  app.className = 'inventory';
   app.replaceChildren(
+    h(
+      'div',
+      { class: 'section-head' },
+      h('h1', { id: 'view-title', tabindex: -1 }, 'Inventory'),
+      h('span', { id: 'stock-live', class: 'live', role: 'status', 'aria-label': 'Stock feed' }),
+    ),
     h(
       'section',
       { class: 'card uploads', 'aria-labelledby': 'uploads-title' },

@@ -37,7 +37,7 @@ export function applyFeedEvent(event: ServerEvent) {
 }
 
 export function showFeedState(feed: FeedState) {
-  const live = byId('live');
+  const live = byId('stock-live');
   live.dataset.state = feed;
   live.textContent = feed === 'live' ? 'Live' : feed === 'connecting' ? 'Connecting…' : 'Reconnecting…';
 }

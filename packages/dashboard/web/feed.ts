@@ -1,6 +1,7 @@
 /**
- * The live feed: stock changes and alerts pushed by the inventory service as server-sent events,
- * read with fetch (so the token goes in a header) and reconnected with a growing delay.
+ * A live feed: server-sent events (the inventory's stock changes and alerts, the forum's topics
+ * and messages), read with fetch (so a token goes in a header, never in the URL) and reconnected
+ * with a growing delay.
  */
 import { errorFrom } from './api.ts';
 import { createEventParser, type ServerEvent } from './sse.ts';
@@ -11,10 +12,11 @@ export interface FeedHandlers {
   readonly onEvent: (event: ServerEvent) => void;
   readonly onState: (state: FeedState) => void;
   /** the token was refused: the session is over */
-  readonly onUnauthorized: (message: string) => void;
+  readonly onUnauthorized?: (message: string) => void;
 }
 
-export function openFeed(token: string, handlers: FeedHandlers): () => void {
+/** Follows the event stream at `path` until the returned function is called. */
+export function openFeed(path: string, handlers: FeedHandlers, token?: string): () => void {
   const controller = new AbortController();
   let delay = 1_000;
 
@@ -22,12 +24,14 @@ export function openFeed(token: string, handlers: FeedHandlers): () => void {
     while (!controller.signal.aborted) {
       handlers.onState(delay === 1_000 ? 'connecting' : 'reconnecting');
       try {
-        const response = await fetch('/api/inventory/feed', {
-          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        const headers: Record<string, string> = { accept: 'text/event-stream' };
+        if (token) headers.authorization = `Bearer ${token}`;
+        const response = await fetch(path, {
+          headers,
           signal: controller.signal,
           cache: 'no-store',
         });
-        if (response.status === 401) {
+        if (response.status === 401 && handlers.onUnauthorized) {
           handlers.onUnauthorized((await errorFrom(response)).message);
           return;
         }

@@ -1,5 +1,5 @@
 /**
- * Turns what the API answered into one sentence a store manager can act on. The services answer
+ * Turns what the API answered into one sentence a reader, member or store manager can act on. The services answer
  * errors as problem+json (RFC 9457): the `detail` says what went wrong; validation problems list
  * each field. Anything else (a proxy's HTML page, a dropped connection) gets a plain explanation.
  */
@@ -19,7 +19,7 @@ const byStatus: Record<number, string> = {
   413: 'The file is too large.',
   415: 'This kind of file is not accepted.',
   429: 'Too many requests: wait a moment and try again.',
-  502: 'The inventory service is not answering right now. Try again in a moment.',
+  502: 'The service is not answering right now. Try again in a moment.',
   503: 'The service is unavailable right now. Try again in a moment.',
   504: 'The service took too long to answer. Try again in a moment.',
 };
@@ -40,4 +40,4 @@ export function messageForProblem(status: number, body: unknown): string {
   return fields.length > 0 ? `${sentence} ${fields.join('; ')}.` : sentence;
 }
 
-export const unreachableMessage = 'The inventory service cannot be reached. Check the connection and try again.';
+export const unreachableMessage = 'Agora cannot be reached. Check the connection and try again.';

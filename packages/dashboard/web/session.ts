@@ -7,6 +7,8 @@
  */
 export interface Session {
   readonly token: string;
+  /** the token's subject: what the API calls authorId */
+  readonly userId: string;
   readonly username: string;
   readonly name: string;
   readonly roles: readonly string[];
@@ -28,6 +30,7 @@ export function sessionFromToken(token: string, expiresInSeconds: number): Sessi
   const exp = typeof decoded.exp === 'number' ? decoded.exp * 1000 : Date.now() + expiresInSeconds * 1000;
   return {
     token,
+    userId: String(decoded.sub ?? ''),
     username: String(decoded.username ?? ''),
     name: String(decoded.name ?? decoded.username ?? ''),
     roles: Array.isArray(decoded.roles) ? decoded.roles.map(String) : [],
@@ -42,7 +45,7 @@ export function saveSession(session: Session): void {
 export function loadSession(): Session | undefined {
   try {
     const stored = JSON.parse(sessionStorage.getItem(key) ?? 'null') as Session | null;
-    return stored && stored.expiresAt > Date.now() + 5_000 ? stored : undefined;
+    return stored && typeof stored.userId === 'string' && stored.expiresAt > Date.now() + 5_000 ? stored : undefined;
   } catch {
     return undefined;
   }

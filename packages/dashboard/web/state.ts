@@ -1,6 +1,7 @@
 /**
- * What the page knows, shared by its views: the session, the stores and the shown store's rows,
- * the table's view, the uploads and alerts. One object, mutated by the views that own each part.
+ * What the app knows, shared by its views: the session, and for the inventory section the stores
+ * and the shown store's rows, the table's view, the uploads and alerts. One object, mutated by
+ * the views that own each part.
  */
 import { ApiError } from './api.ts';
 import { byId } from './dom.ts';
@@ -40,6 +41,8 @@ export const state = {
   expiryTimer: undefined as ReturnType<typeof setTimeout> | undefined,
   /** ends the session with a message (set by main.ts, which owns signing in and out) */
   endSession: (_message: string) => {},
+  /** starts a session from a login answer's token (set by main.ts) */
+  beginSession: (_session: Session) => {},
 };
 
 /** Where the page draws its views. */

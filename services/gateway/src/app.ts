@@ -4,10 +4,12 @@
  * healthy targets of that service's target group; no match is a 404 problem; a service that is
  * down, slow or saturated is a 503/502/504 problem, never a hang. Bodies are streamed through
  * untouched, like the ALB (the services enforce their own limits); hop-by-hop headers are not.
+ * Every other path is the web app's, answered from its build as CloudFront answers it from S3.
  */
 
 import type { Readable } from 'node:stream';
-import { serviceForPath } from '@agora/catalogue';
+import { matchesPathPattern, serviceForPath, webApp } from '@agora/catalogue';
+import { sendWebApp, type WebAppFiles } from '@agora/dashboard/serve';
 import { accessLogOptions } from '@agora/runtime/access-log';
 import { requestIdFrom } from '@agora/runtime/http';
 import { closeConnectionsWhenDraining } from '@agora/runtime/lifecycle';
@@ -43,6 +45,8 @@ export interface GatewayOptions {
   readonly targetGroups: TargetGroups;
   readonly limits?: Partial<GatewayLimits>;
   readonly logger?: Logger;
+  /** the built web app, served for every path outside the API's as CloudFront serves it from S3; absent: those are 404 */
+  readonly webApp?: WebAppFiles;
 }
 
 /** Seconds a client should wait before retrying a request the gateway could not place. */
@@ -112,6 +116,10 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
       return sendProblem(reply, problemBody(400, verdict.reason, { type: 'urn:agora:problem:bad-request' }));
     }
     const service = serviceForPath(verdict.path);
+    const webAppPath = !webApp.originPathPatterns.some((pattern) => matchesPathPattern(pattern, verdict.path));
+    if (!service && webAppPath && options.webApp && (request.method === 'GET' || request.method === 'HEAD')) {
+      return sendWebApp(options.webApp, verdict.path, request, reply);
+    }
     const group = service ? options.targetGroups.get(service) : undefined;
     // No rule matches: the ALB's default action, the same 404 problem as any unknown route.
     if (!service || !group) return reply.callNotFound();

@@ -1,5 +1,6 @@
-/** Starts the gateway on :8080 (or PORT) in front of the targets named by UPSTREAM_*_URL. */
+/** Starts the gateway on :8080 (or PORT) in front of the targets named by UPSTREAM_*_URL, serving the web app's build. */
 
+import { loadWebApp } from '@agora/dashboard/serve';
 import { loadConfigOrExit } from '@agora/runtime/config';
 import { serve } from '@agora/runtime/lifecycle';
 import { createLogger } from '@agora/runtime/logger';
@@ -19,8 +20,11 @@ const targetGroups = new Map(
   }),
 );
 const control = config.CONTROL_PORT === undefined ? undefined : await buildControlApi(targetGroups, logger);
+const webApp = await loadWebApp();
+if (!webApp.page) logger.warn('the web app is not built: its pages answer 503');
 const app = await buildGateway({
   targetGroups,
+  webApp,
   limits: {
     requestsPerService: config.MAX_REQUESTS_PER_SERVICE,
     streamsPerService: config.MAX_STREAMS_PER_SERVICE,

@@ -97,6 +97,7 @@ describe('routing by the catalogue, in ALB priority order', () => {
     assert.equal(made.headers['x-request-id'], made.json().requestId);
   });
 
+  // Without a web app build, every path outside the rules is the same 404 (web-app.test.ts serves one).
   for (const path of ['/', '/api', '/api/unknown', '/api/topicsx', '/admin/../api/secret']) {
     it(`answers ${path} (no rule matches) with a 404 problem`, async () => {
       const response = await app.inject({ method: 'GET', url: path });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { after } from 'node:test';
+import type { WebAppFiles } from '@agora/dashboard/serve';
 import { capturedLogger } from '@agora/tools/testing/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildGateway, type GatewayLimits } from '../src/app.ts';
@@ -28,7 +29,7 @@ export interface TestGateway {
 
 export async function startGateway(
   upstreams: ReadonlyMap<string, string | string[]>,
-  options: { limits?: Partial<GatewayLimits>; settings?: Partial<TargetGroupSettings> } = {},
+  options: { limits?: Partial<GatewayLimits>; settings?: Partial<TargetGroupSettings>; webApp?: WebAppFiles } = {},
 ): Promise<TestGateway> {
   const { logger, lines } = capturedLogger('gateway');
   const settings = { ...fastChecks, ...options.settings };
@@ -43,6 +44,7 @@ export async function startGateway(
     targetGroups: groups,
     logger,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.webApp ? { webApp: options.webApp } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   after(() => app.close());

@@ -3,7 +3,6 @@
  * `buildApp`, which puts it on the platform's base app. No listen here: tests call `inject`;
  * server.ts starts it. The worker is a separate process (src/worker/main.ts).
  */
-import { dashboardRoutes } from '@agora/dashboard/serve';
 import { jwksVerification, tokenVerifier } from '@agora/runtime/auth';
 import type { EventStreamSettings } from '@agora/runtime/event-stream';
 import type { App } from '@agora/runtime/http';
@@ -46,8 +45,6 @@ export const inventoryService: FastifyPluginAsync<InventoryDependencies> = async
   });
   await app.register(stockRoutes, { inventory, uploads });
   await app.register(feedRoutes, { feed, ...(feedStreams ? { streams: feedStreams } : {}) });
-  // The dashboard: the page at / and its assets (packages/dashboard's build).
-  await app.register(dashboardRoutes);
 };
 
 export interface BuildOptions extends InventoryDependencies {

@@ -29,7 +29,7 @@ function printLog(name: string, line: string) {
   process.stdout.write(`${label} ${text}\n`);
 }
 
-// The inventory service serves the dashboard page at /: build it when its sources changed.
+// The gateway serves the web app at /: build it when its sources changed.
 await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
 
 const monolithMode = process.argv.includes('--monolith') || process.env.AGORA_TOPOLOGY === 'monolith';
@@ -52,6 +52,7 @@ await writeFile(
 process.stdout.write(`
 Agora is running (${system.topology}).
   gateway (the load balancer):  ${system.gatewayUrl}
+  web app (forum, inventory):   ${system.gatewayUrl}/
   try:                          curl -s ${system.gatewayUrl}/api/users
 ${[...system.processes.values()].map((p) => `  ${p.name.padEnd(29)} ${p.url}`).join('\n')}
   AWS emulator:                 ${system.endpoint}

@@ -169,7 +169,7 @@ export class ComposeProject {
 }
 
 /**
- * The dashboard page as a browser loads it from `baseUrl`: the HTML at `/`, then every script
+ * The web app's page as a browser loads it from `baseUrl`: the HTML at `/`, then every script
  * and stylesheet it names, each answering 200. Returns the asset paths it loaded.
  */
 export async function loadDashboard(baseUrl: string): Promise<{ html: string; assets: string[] }> {
@@ -177,13 +177,13 @@ export async function loadDashboard(baseUrl: string): Promise<{ html: string; as
   const html = await page.text();
   if (page.status !== 200) throw new Error(`GET / answered ${page.status}: ${html.slice(0, 300)}`);
   if (!String(page.headers.get('content-type')).startsWith('text/html')) {
-    throw new Error(`GET / is ${page.headers.get('content-type')}, not the dashboard's HTML`);
+    throw new Error(`GET / is ${page.headers.get('content-type')}, not the web app's HTML`);
   }
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1] as string);
   for (const asset of assets) {
     const response = await fetch(`${baseUrl}${asset}`);
     await response.arrayBuffer();
-    if (response.status !== 200) throw new Error(`the dashboard's ${asset} answered ${response.status}`);
+    if (response.status !== 200) throw new Error(`the web app's ${asset} answered ${response.status}`);
   }
   return { html, assets };
 }

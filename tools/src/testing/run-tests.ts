@@ -33,7 +33,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// The inventory service serves the dashboard's build, and the browser tests load it.
+// The gateway serves the web app's build, and the browser tests load it.
 await ensureDashboardBuilt({ log: (line) => process.stdout.write(`${line}\n`) });
 const emulator = await startEmulator({ log: (line) => process.stdout.write(`${line}\n`) });
 const concurrency = Math.max(2, availableParallelism() * 2);

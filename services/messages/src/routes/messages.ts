@@ -2,6 +2,7 @@
  * Messages: a topic's messages (oldest first), posting to a topic, editing and deleting your own,
  * and a user's messages across topics (newest first).
  */
+import { fieldRules } from '@agora/catalogue';
 import type { AuthenticatedUser } from '@agora/runtime/auth';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
@@ -13,7 +14,7 @@ import { Type } from 'typebox';
 import { epoch, type Message, type MessagesRepo } from '../messages-repo.ts';
 
 const ResourceId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'an id this API issued' });
-const MessageBody = Type.String({ minLength: 1, maxLength: 10000, pattern: '\\S' });
+const MessageBody = Type.String(fieldRules.messageBody);
 
 export const MessageSchema = Type.Object(
   {

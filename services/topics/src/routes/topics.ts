@@ -1,5 +1,6 @@
 /** /api/topics: create, list by latest activity, read, and edit or delete your own. */
 
+import { fieldRules } from '@agora/catalogue';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
 import { readPage } from '@agora/runtime/paging';
@@ -11,8 +12,8 @@ import { topicView } from '../live.ts';
 import type { Topic, TopicsRepo } from '../topics-repo.ts';
 
 export const ResourceId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'an id this API issued' });
-const Title = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
-const MessageBody = Type.String({ minLength: 1, maxLength: 10000, pattern: '\\S' });
+const Title = Type.String(fieldRules.topicTitle);
+const MessageBody = Type.String(fieldRules.messageBody);
 
 export const TopicSchema = Type.Object(
   {

@@ -1,5 +1,6 @@
 /** /api/users: registration, the user list, profiles, and one's own profile. */
 
+import { fieldRules } from '@agora/catalogue';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
 import { readPage } from '@agora/runtime/paging';
@@ -11,14 +12,9 @@ import { Type } from 'typebox';
 import { hashPassword } from '../passwords.ts';
 import { UsernameTakenError, type UsersRepo } from '../users-repo.ts';
 
-export const Username = Type.String({
-  minLength: 3,
-  maxLength: 32,
-  pattern: '^[A-Za-z0-9_]+$',
-  description: 'letters, digits and underscores; unique regardless of case',
-});
-export const DisplayName = Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S(?:.*\\S)?$' });
-const Password = Type.String({ minLength: 10, maxLength: 256 });
+export const Username = Type.String(fieldRules.username);
+export const DisplayName = Type.String(fieldRules.displayName);
+const Password = Type.String(fieldRules.password);
 
 export const PublicUser = Type.Object(
   {
