@@ -4,6 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { traceFields } from './trace-context.ts';
 
 export const redactedPaths = [
   'req.headers.authorization',
@@ -32,6 +33,8 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ severity: label.toUpperCase(), level: label }) },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // trace_id and span_id of the current span (when tracing is on): a log line leads to its trace
+      mixin: traceFields,
     },
     options.destination,
   );

@@ -12,6 +12,7 @@ import type { EventConsumer } from './consumer.ts';
 import type { App } from './http.ts';
 import { serve } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
+import { startProcessMetrics } from './metrics.ts';
 
 /** The httpServiceConfig variables the process itself reads. */
 export interface ProcessConfig {
@@ -34,6 +35,7 @@ export function processContext<S extends ConfigSchema>(name: string, configSchem
   const config = loadConfigOrExit(configSchema);
   const processConfig = config as Static<S> & Omit<ProcessConfig, 'PORT' | 'HOST' | 'SHUTDOWN_TIMEOUT_MS'>;
   const logger = createLogger({ level: processConfig.LOG_LEVEL, service: name });
+  startProcessMetrics(name);
   return { config, logger, aws: createAwsClients(processConfig, logger) };
 }
 

@@ -38,6 +38,8 @@ export interface SystemOptions {
   readonly tasksPerService?: number;
   /** extra environment for the gateway (tests shorten its health checks and delays) */
   readonly gatewayEnv?: Record<string, string>;
+  /** an OTLP/HTTP endpoint (the trace viewer, a test's receiver): every process sends its spans there */
+  readonly tracesEndpoint?: string;
 }
 
 export type Topology = 'microservices' | 'monolith';
@@ -71,6 +73,15 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+export const instrumentModule = '@agora/runtime/instrument';
+
+/** The tracing variables of one process: its service name, and the endpoint when tracing is asked for. */
+function tracingEnvironment(serviceName: string, endpoint: string | undefined): Record<string, string> {
+  if (!endpoint) return { OTEL_SERVICE_NAME: serviceName };
+  // Spans leave within half a second: a developer (or a test) sees a trace as soon as it ends.
+  return { OTEL_SERVICE_NAME: serviceName, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '500' };
+}
+
 /** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
 const readyTimeoutMs = 60_000;
 
@@ -81,7 +92,9 @@ function startProcess(
   url: string,
   onLog?: (process: string, line: string) => void,
 ): RunningProcess {
-  const child = spawn(process.execPath, [entry], {
+  // The runtime's instrument module first, as the image's command does: tracing, when configured, is
+  // set up before the app loads.
+  const child = spawn(process.execPath, [`--import=${instrumentModule}`, entry], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,11 +177,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     deployables.set(service.name, {
       entry: `services/${service.workspace}/${service.entry}`,
       serves: [service.name],
-      env: { ...common, ...environmentOf(service) },
+      env: { ...common, ...tracingEnvironment(service.name, options.tracesEndpoint), ...environmentOf(service) },
     });
   }
   if (mounted.size > 0) {
-    const env: Record<string, string> = { ...common };
+    const env: Record<string, string> = { ...common, ...tracingEnvironment(monolith.name, options.tracesEndpoint) };
     for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
     deployables.set(monolith.name, {
       entry: `services/${monolith.workspace}/${monolith.entry}`,
@@ -226,6 +239,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         const port = await freePort();
         const env = {
           ...common,
+          ...tracingEnvironment(service.name, options.tracesEndpoint),
           ...environmentOf(service),
           PORT: String(port),
           ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
@@ -244,6 +258,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       LOG_LEVEL: common.LOG_LEVEL as string,
       PORT: String(resolvedGatewayPort),
       CONTROL_PORT: String(controlPort),
+      ...tracingEnvironment(gateway.name, options.tracesEndpoint),
       ...environmentOf(gateway),
       ...options.gatewayEnv,
     };

@@ -4,16 +4,23 @@
  * AGORA_TOPOLOGY=monolith) runs the forum services as one process instead of three. WORKERS=N
  * (or `-- --workers=N`) starts N inventory workers (1 by default).
  */
+import { appendFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { ensureDashboardBuilt } from '@agora/dashboard/build';
 import { stateDir } from '../paths.ts';
 import { startSystem } from './launcher.ts';
+import { localMetricsIntervalSeconds, metricsFile } from './metrics-file.ts';
 
 const colours = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
 const assigned = new Map<string, string>();
 const tty = process.stdout.isTTY;
 
 function printLog(name: string, line: string) {
+  // EMF metric lines go to the file `npm run metrics` reads, not to the console.
+  if (line.startsWith('{"_aws"')) {
+    appendFileSync(metricsFile, `${line}\n`);
+    return;
+  }
   if (!assigned.has(name)) assigned.set(name, colours[assigned.size % colours.length] as string);
   let text = line;
   try {
@@ -28,6 +35,9 @@ function printLog(name: string, line: string) {
   process.stdout.write(`${label} ${text}\n`);
 }
 
+await mkdir(stateDir, { recursive: true });
+await writeFile(metricsFile, '');
+
 // The inventory service serves the dashboard page at /: build it when its sources changed.
 await ensureDashboardBuilt({ log: (line) => process.stdout.write(`agora      ${line}\n`) });
 
@@ -37,11 +47,11 @@ const system = await startSystem({
   gatewayPort: Number(process.env.GATEWAY_PORT ?? 8080),
   topology: monolithMode ? 'monolith' : 'microservices',
   ...(workersFlag ? { workers: Number(workersFlag.slice('--workers='.length)) } : {}),
+  serviceEnv: { METRICS_INTERVAL_SECONDS: localMetricsIntervalSeconds },
   onLog: printLog,
   onProgress: (message) => process.stdout.write(`agora      ${message}\n`),
 });
 
-await mkdir(stateDir, { recursive: true });
 // The operator commands (npm run roles) find the running system here.
 await writeFile(
   `${stateDir}/local.json`,
@@ -54,6 +64,7 @@ Agora is running (${system.topology}).
   try:                          curl -s ${system.gatewayUrl}/api/users
 ${[...system.processes.values()].map((p) => `  ${p.name.padEnd(29)} ${p.url}`).join('\n')}
   AWS emulator:                 ${system.endpoint}
+  metrics (EMF, every ${localMetricsIntervalSeconds} s):       npm run metrics
 Press Ctrl-C to stop.
 `);
 
