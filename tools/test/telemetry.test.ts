@@ -27,7 +27,7 @@ before(async () => {
     prefix: uniquePrefix('trace'),
     gatewayPort: 0,
     logLevel: 'info',
-    tracesEndpoint: receiver.endpoint,
+    traces: { otlpEndpoint: receiver.endpoint },
     serviceEnv: { POLL_WAIT_SECONDS: '1', METRICS_INTERVAL_SECONDS: '1' },
   });
 });

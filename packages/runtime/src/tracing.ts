@@ -1,12 +1,13 @@
 /**
  * OpenTelemetry tracing for every Agora process, started by `instrument.ts` (node --import) before
  * the app loads, so the official instrumentations patch http, undici and the AWS SDK as they load.
- * Off unless an OTLP endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and OTEL_SDK_DISABLED is not true: then nothing but this file
- * is loaded, and the @opentelemetry/api calls elsewhere are no-ops.
+ * Off unless an exporter is configured and OTEL_SDK_DISABLED is not true: then nothing but this
+ * file is loaded, and the @opentelemetry/api calls elsewhere are no-ops.
  *
- * Spans go over OTLP/HTTP (JSON) to that endpoint, in batches: locally to the trace viewer, on AWS to
- * the ADOT collector sidecar that forwards them to X-Ray. Sampling follows OTEL_TRACES_SAMPLER and
+ * Spans go in batches, by the standard variables: over OTLP/HTTP (JSON) to OTEL_EXPORTER_OTLP_ENDPOINT
+ * (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), on AWS to the ADOT collector sidecar that forwards them to
+ * X-Ray, in the tests to their receiver; or with OTEL_TRACES_EXPORTER=zipkin to
+ * OTEL_EXPORTER_ZIPKIN_ENDPOINT, the local trace viewer (`npm run up -- --traces`). Sampling follows OTEL_TRACES_SAMPLER and
  * OTEL_TRACES_SAMPLER_ARG (the standard values), inside one rule of Agora's: a trace starts where
  * work arrives (an HTTP request, a message to process), never at a poll or a background AWS call
  * (a queue's long poll, a table stream's GetRecords), which would fill the viewer with empty traces.
@@ -23,7 +24,8 @@ export type SamplerName =
   | 'parentbased_traceidratio';
 
 export interface TracingSettings {
-  /** where spans are POSTed (…/v1/traces) */
+  readonly exporter: 'otlp' | 'zipkin';
+  /** where spans are POSTed (OTLP: …/v1/traces; Zipkin: …/api/v2/spans) */
   readonly tracesUrl: string;
   readonly serviceName: string;
   readonly sampler: SamplerName;
@@ -49,12 +51,22 @@ export class TracingConfigError extends Error {
 /** The settings the environment asks for, or undefined when tracing is off; throws on a bad value. */
 export function tracingSettingsFrom(env: NodeJS.ProcessEnv): TracingSettings | undefined {
   if ((env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true') return undefined;
-  const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
-  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  if (!tracesEndpoint && !endpoint) return undefined;
-  const tracesUrl = tracesEndpoint || `${(endpoint as string).replace(/\/+$/, '')}/v1/traces`;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim() || 'otlp';
+  if (exporter === 'none') return undefined;
+  if (exporter !== 'otlp' && exporter !== 'zipkin') {
+    throw new TracingConfigError('OTEL_TRACES_EXPORTER must be otlp, zipkin or none');
+  }
+  let tracesUrl: string;
+  if (exporter === 'zipkin') {
+    tracesUrl = env.OTEL_EXPORTER_ZIPKIN_ENDPOINT?.trim() || 'http://localhost:9411/api/v2/spans';
+  } else {
+    const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+    const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+    if (!tracesEndpoint && !endpoint) return undefined;
+    tracesUrl = tracesEndpoint || `${(endpoint as string).replace(/\/+$/, '')}/v1/traces`;
+  }
   if (!/^https?:\/\/[^/]/.test(tracesUrl)) {
-    throw new TracingConfigError(`The OTLP endpoint ${JSON.stringify(tracesUrl)} is not an http(s) URL`);
+    throw new TracingConfigError(`The ${exporter} endpoint ${JSON.stringify(tracesUrl)} is not an http(s) URL`);
   }
   const sampler = (env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on') as SamplerName;
   if (!samplerNames.includes(sampler)) {
@@ -70,7 +82,7 @@ export function tracingSettingsFrom(env: NodeJS.ProcessEnv): TracingSettings | u
   if (!Number.isInteger(batchDelayMs) || batchDelayMs < 1) {
     throw new TracingConfigError('OTEL_BSP_SCHEDULE_DELAY must be a whole number of milliseconds');
   }
-  return { tracesUrl, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'agora', sampler, ratio, batchDelayMs };
+  return { exporter, tracesUrl, serviceName: env.OTEL_SERVICE_NAME?.trim() || 'agora', sampler, ratio, batchDelayMs };
 }
 
 let provider: TracerProvider | undefined;
@@ -87,7 +99,10 @@ export async function startTracing(settings: TracingSettings): Promise<void> {
   const { AwsInstrumentation } = await import('@opentelemetry/instrumentation-aws-sdk');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
   const sdk = await import('@opentelemetry/sdk-trace');
-  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  const exporter =
+    settings.exporter === 'zipkin'
+      ? new (await import('@opentelemetry/exporter-zipkin')).ZipkinExporter({ url: settings.tracesUrl })
+      : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: settings.tracesUrl });
 
   const ratio = new sdk.TraceIdRatioBasedSampler(settings.ratio);
   const configured: Sampler = {
@@ -114,7 +129,7 @@ export async function startTracing(settings: TracingSettings): Promise<void> {
     sampler,
     spanProcessors: [
       new sdk.BatchSpanProcessor({
-        exporter: new OTLPTraceExporter({ url: settings.tracesUrl }),
+        exporter,
         scheduledDelayMillis: settings.batchDelayMs,
       }),
     ],

@@ -38,11 +38,13 @@ export interface SystemOptions {
   readonly tasksPerService?: number;
   /** extra environment for the gateway (tests shorten its health checks and delays) */
   readonly gatewayEnv?: Record<string, string>;
-  /** an OTLP/HTTP endpoint (the trace viewer, a test's receiver): every process sends its spans there */
-  readonly tracesEndpoint?: string;
+  /** where every process sends its spans: an OTLP/HTTP endpoint (a test's receiver), or the local viewer's Zipkin endpoint */
+  readonly traces?: TracesDestination;
 }
 
 export type Topology = 'microservices' | 'monolith';
+
+export type TracesDestination = { readonly otlpEndpoint: string } | { readonly zipkinEndpoint: string };
 
 export interface RunningProcess {
   readonly name: string;
@@ -75,11 +77,15 @@ export interface RunningSystem {
 
 export const instrumentModule = '@agora/runtime/instrument';
 
-/** The tracing variables of one process: its service name, and the endpoint when tracing is asked for. */
-function tracingEnvironment(serviceName: string, endpoint: string | undefined): Record<string, string> {
-  if (!endpoint) return { OTEL_SERVICE_NAME: serviceName };
+/** The tracing variables of one process (tracing.ts reads them): its name, and where its spans go when asked. */
+function tracingEnvironment(serviceName: string, traces: TracesDestination | undefined): Record<string, string> {
+  if (!traces) return { OTEL_SERVICE_NAME: serviceName };
+  const destination: Record<string, string> =
+    'otlpEndpoint' in traces
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint }
+      : { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: traces.zipkinEndpoint };
   // Spans leave within half a second: a developer (or a test) sees a trace as soon as it ends.
-  return { OTEL_SERVICE_NAME: serviceName, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '500' };
+  return { OTEL_SERVICE_NAME: serviceName, ...destination, OTEL_BSP_SCHEDULE_DELAY: '500' };
 }
 
 /** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
@@ -177,11 +183,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     deployables.set(service.name, {
       entry: `services/${service.workspace}/${service.entry}`,
       serves: [service.name],
-      env: { ...common, ...tracingEnvironment(service.name, options.tracesEndpoint), ...environmentOf(service) },
+      env: { ...common, ...tracingEnvironment(service.name, options.traces), ...environmentOf(service) },
     });
   }
   if (mounted.size > 0) {
-    const env: Record<string, string> = { ...common, ...tracingEnvironment(monolith.name, options.tracesEndpoint) };
+    const env: Record<string, string> = { ...common, ...tracingEnvironment(monolith.name, options.traces) };
     for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
     deployables.set(monolith.name, {
       entry: `services/${monolith.workspace}/${monolith.entry}`,
@@ -239,7 +245,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         const port = await freePort();
         const env = {
           ...common,
-          ...tracingEnvironment(service.name, options.tracesEndpoint),
+          ...tracingEnvironment(service.name, options.traces),
           ...environmentOf(service),
           PORT: String(port),
           ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
@@ -258,7 +264,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       LOG_LEVEL: common.LOG_LEVEL as string,
       PORT: String(resolvedGatewayPort),
       CONTROL_PORT: String(controlPort),
-      ...tracingEnvironment(gateway.name, options.tracesEndpoint),
+      ...tracingEnvironment(gateway.name, options.traces),
       ...environmentOf(gateway),
       ...options.gatewayEnv,
     };
