@@ -121,7 +121,7 @@ test('the upload trace in the local trace viewer', { skip: unavailable }, async 
     .getByText(/inventory-worker/i)
     .first()
     .waitFor({ timeout: 10_000 });
-  const text = (await browser.page.locator('body').innerText()).toLowerCase();
+  const text = ((await browser.page.locator('body').textContent()) ?? '').toLowerCase();
   for (const expected of ['post → inventory', 'post /api/inventory/uploads', 'batchwriteitem']) {
     assert.ok(text.includes(expected), `the page shows ${expected}`);
   }
