@@ -76,8 +76,9 @@ export interface OtlpReceiver {
   /** the base URL to give as OTEL_EXPORTER_OTLP_ENDPOINT */
   readonly endpoint: string;
   readonly spans: readonly ReceivedSpan[];
-  /** export requests received (the benchmark counts them) */
+  /** export requests received, and their bytes (the benchmark counts them) */
   readonly requests: number;
+  readonly bytes: number;
   /** Waits until some span satisfies `match` (bounded), and returns it. */
   waitForSpan(match: (span: ReceivedSpan) => boolean, what: string, timeoutMs?: number): Promise<ReceivedSpan>;
   /** every span of a trace */
@@ -88,9 +89,15 @@ export interface OtlpReceiver {
 /** The largest export request taken (the SDK sends at most 512 spans per request). */
 const maxBodyBytes = 16 * 1024 * 1024;
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/**
+ * `keep: false` (the benchmark): every export is answered and counted, its spans neither parsed nor
+ * kept, so the receiver's own work stays out of the figures of the process under test.
+ */
+export async function startOtlpReceiver(options: { keep?: boolean } = {}): Promise<OtlpReceiver> {
+  const keep = options.keep ?? true;
   const spans: ReceivedSpan[] = [];
   let requests = 0;
+  let bytes = 0;
   const server: Server = createServer((request, response) => {
     if (request.method !== 'POST' || request.url !== '/v1/traces') {
       response.writeHead(404).end();
@@ -108,7 +115,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       try {
-        spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportTraceServiceRequest));
+        if (keep)
+          spans.push(...spansOf(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ExportTraceServiceRequest));
+        bytes += size;
         requests += 1;
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       } catch {
@@ -124,6 +133,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     spans,
     get requests() {
       return requests;
+    },
+    get bytes() {
+      return bytes;
     },
     async waitForSpan(match, what, timeoutMs = 30_000) {
       await until(() => spans.some(match), what, timeoutMs, 100);
