@@ -8,8 +8,14 @@ import { tracingSettingsFrom } from '../src/tracing.ts';
 describe('tracing settings', () => {
   test('off unless an exporter is configured, and off when the SDK is disabled', () => {
     assert.equal(tracingSettingsFrom({}), undefined);
-    assert.equal(tracingSettingsFrom({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), undefined);
-    assert.equal(tracingSettingsFrom({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }), undefined);
+    assert.equal(
+      tracingSettingsFrom({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }),
+      undefined,
+    );
+    assert.equal(
+      tracingSettingsFrom({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }),
+      undefined,
+    );
   });
 
   test('OTLP: the traces path appended to the endpoint, or the traces endpoint as given; sampling as asked', () => {
@@ -34,14 +40,20 @@ describe('tracing settings', () => {
       'http://collector:4318/custom',
     );
     assert.equal(
-      tracingSettingsFrom({ OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9411/api/v2/spans' })?.exporter,
+      tracingSettingsFrom({
+        OTEL_TRACES_EXPORTER: 'zipkin',
+        OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://127.0.0.1:9411/api/v2/spans',
+      })?.exporter,
       'zipkin',
     );
   });
 
   test('a bad value is refused, naming the variable', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' };
-    assert.throws(() => tracingSettingsFrom({ ...endpoint, OTEL_TRACES_SAMPLER: 'sometimes' }), /OTEL_TRACES_SAMPLER must be one of/);
+    assert.throws(
+      () => tracingSettingsFrom({ ...endpoint, OTEL_TRACES_SAMPLER: 'sometimes' }),
+      /OTEL_TRACES_SAMPLER must be one of/,
+    );
     assert.throws(() => tracingSettingsFrom({ ...endpoint, OTEL_TRACES_SAMPLER_ARG: '2' }), /OTEL_TRACES_SAMPLER_ARG/);
     assert.throws(() => tracingSettingsFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }), /not an http\(s\) URL/);
     assert.throws(() => tracingSettingsFrom({ OTEL_TRACES_EXPORTER: 'jaeger' }), /OTEL_TRACES_EXPORTER must be/);
