@@ -24,6 +24,14 @@ import type { Construct } from 'constructs';
 import { type Catalogue, deployedServices, jwksPath, type ServiceDefinition, tokenIssuer } from './catalogue.ts';
 import type { DataResource } from './data-stack.ts';
 import { environmentValue, grantUse } from './grants.ts';
+import {
+  addCollectorConfig,
+  addCollectorSidecar,
+  type MonitoredApi,
+  type MonitoredWorker,
+  OperationsMonitoring,
+  tracingEnvironment,
+} from './observability.ts';
 import { importRepositories, importResources } from './resource-refs.ts';
 import {
   ecsServiceName,
@@ -67,6 +75,11 @@ export class ServicesStack extends Stack {
   /** the data stack's resources and the registry's repositories, found by name (no exports) */
   private readonly resources: ReadonlyMap<string, DataResource>;
   private readonly repositories: ReadonlyMap<string, ecr.IRepository>;
+  /** the ADOT collector's configuration, read by every task's sidecar */
+  private readonly collectorConfig: ssm.StringParameter;
+  private readonly monitoredApis: MonitoredApi[] = [];
+  private readonly monitoredWorkers: MonitoredWorker[] = [];
+  readonly operations: OperationsMonitoring;
 
   constructor(scope: Construct, id: string, props: ServicesStackProps) {
     super(scope, id, props);
@@ -134,6 +147,7 @@ export class ServicesStack extends Stack {
     }
 
     this.imageTag = ssm.StringParameter.valueForStringParameter(this, imageTagParameterName(settings));
+    this.collectorConfig = addCollectorConfig(this, settings);
     // The complete ARN (with Secrets Manager's suffix), read at deploy time from the parameter the
     // registry stack writes: a partial ARN in ValueFrom keeps the task from starting.
     this.signingKey = secretsmanager.Secret.fromSecretCompleteArn(
@@ -160,6 +174,14 @@ export class ServicesStack extends Stack {
         issuerService.connections.allowFrom(verifierService, ec2.Port.tcp(this.issuer.containerPort), 'JWKS');
       }
     }
+
+    this.operations = new OperationsMonitoring(this, 'Operations', {
+      catalogue,
+      settings,
+      cluster: this.cluster,
+      apis: this.monitoredApis,
+      workers: this.monitoredWorkers,
+    });
 
     new CfnOutput(this, 'Url', {
       value: settings.domainName ? `https://${settings.domainName}` : `http://${this.loadBalancer.loadBalancerDnsName}`,
@@ -192,6 +214,7 @@ export class ServicesStack extends Stack {
       LOG_LEVEL: 'info',
       AWS_REGION: this.region,
       ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
+      ...tracingEnvironment(service, settings),
     };
     for (const use of service.uses) {
       const resource = this.resource(use.resource);
@@ -225,6 +248,12 @@ export class ServicesStack extends Stack {
       stopTimeout,
       healthCheck,
     });
+    addCollectorSidecar(
+      taskDefinition,
+      container,
+      this.collectorConfig,
+      ecs.LogDrivers.awsLogs({ streamPrefix: 'otel-collector', logGroup }),
+    );
     return { taskDefinition, container };
   }
 
@@ -307,6 +336,7 @@ export class ServicesStack extends Stack {
       minCapacity: settings.apiMinTasks,
       maxCapacity: settings.apiMaxTasks,
     });
+    this.monitoredApis.push({ service, targetGroup, ecsService: fargate, minTasks: settings.apiMinTasks });
     scaling.scaleOnCpuUtilization('cpu', {
       targetUtilizationPercent: 60,
       scaleOutCooldown: Duration.seconds(60),
@@ -364,6 +394,7 @@ export class ServicesStack extends Stack {
       });
     if (consumed.length === 0) throw new Error(`worker ${service.name} consumes no queue: nothing to scale on`);
     addWorkerScaling(fargate, consumed, { minTasks: settings.workerMinTasks, maxTasks: settings.workerMaxTasks });
+    this.monitoredWorkers.push({ service, ecsService: fargate, minTasks: settings.workerMinTasks });
     this.services.set(service.name, fargate);
   }
 

@@ -39,6 +39,10 @@ export interface Settings {
   };
   /** e-mail subscriptions by topic id (context `email:<topicId>`) */
   readonly emailSubscriptions: Readonly<Record<string, string>>;
+  /** who the operations alarms e-mail (context `opsEmail`; none: the topic has no subscriber yet) */
+  readonly opsEmail?: string;
+  /** the share of new traces sampled, 0 to 1 (context `traceSampleRatio`; a request's callees follow its choice) */
+  readonly traceSampleRatio: number;
 }
 
 export const defaultSettings: Settings = {
@@ -53,6 +57,7 @@ export const defaultSettings: Settings = {
   workerMaxTasks: 5,
   github: { owner: 'agora-project', repo: 'agora', branch: 'main' },
   emailSubscriptions: {},
+  traceSampleRatio: 0.05,
 };
 
 function text(node: Node, key: string): string | undefined {
@@ -68,6 +73,15 @@ function integer(node: Node, key: string, fallback: number, minimum: number): nu
   if (!Number.isInteger(value) || value < minimum) {
     throw new Error(`context ${key} must be an integer of at least ${minimum}, not "${raw}"`);
   }
+  return value;
+}
+
+function ratio(node: Node, key: string, fallback: number): number {
+  const raw = text(node, key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new Error(`context ${key} must be from 0 to 1, not "${raw}"`);
   return value;
 }
 
@@ -106,6 +120,8 @@ export function readSettings(node: Node): Settings {
       connectionArn: text(node, 'connectionArn'),
     },
     emailSubscriptions,
+    opsEmail: text(node, 'opsEmail'),
+    traceSampleRatio: ratio(node, 'traceSampleRatio', d.traceSampleRatio),
   };
   if (settings.certificateArn && !settings.domainName) {
     throw new Error('context certificateArn needs domainName too (the name the certificate covers)');

@@ -61,8 +61,12 @@ function taskDefinitions(): Map<string, Probe> {
   const { services: template } = synthesize().templates;
   const containers = new Map<string, { id: string; container: ContainerDefinition }>();
   for (const [id, resource] of Object.entries(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const definitions = resource.Properties.ContainerDefinitions as ContainerDefinition[];
-    assert.equal(definitions.length, 1, `${id} has one container`);
+    // The ADOT collector sidecar is left out (its public ECR image is out of reach offline): the
+    // service then exports its spans to a port nobody listens on, which must not hurt it.
+    const definitions = (resource.Properties.ContainerDefinitions as ContainerDefinition[]).filter(
+      (definition) => definition.Name !== 'otel-collector',
+    );
+    assert.equal(definitions.length, 1, `${id} has one service container`);
     const [container] = definitions as [ContainerDefinition];
     containers.set(container.Name, { id, container });
   }

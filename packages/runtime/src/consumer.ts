@@ -16,6 +16,7 @@ import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
 import { createQueuePoller, receiveCountOf, retryDelaySeconds, type Settlement } from './queue-poller.ts';
+import { renameCurrentSpan } from './trace-context.ts';
 
 export type EventHandlers = { [T in EventType]?: (payload: EventPayload<T>) => Promise<void> };
 
@@ -79,6 +80,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       log.warn({ err: error, malformed: true }, 'malformed event: it will be dead-lettered');
       return { retryAfterSeconds: 0 };
     }
+    renameCurrentSpan(`process ${event.type}`);
     const handler = handlers[event.type] as ((payload: unknown) => Promise<void>) | undefined;
     if (handler) await handler(event.payload);
     else log.warn({ type: event.type }, 'no handler for this event type: dropped');

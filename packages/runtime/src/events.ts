@@ -3,6 +3,7 @@
 import { type EventPayload, type EventType, eventSchemas } from '@agora/catalogue';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { Value } from 'typebox/value';
+import { traceMessageAttributes } from './trace-context.ts';
 
 export interface EventPublisher {
   publish<T extends EventType>(type: T, payload: EventPayload<T>): Promise<void>;
@@ -18,7 +19,8 @@ export function snsEventPublisher(sns: SNSClient, topicArn: string): EventPublis
         new PublishCommand({
           TopicArn: topicArn,
           Message: JSON.stringify({ type, ...payload }),
-          MessageAttributes: { type: { DataType: 'String', StringValue: type } },
+          // traceparent: the consumer's span continues the trace of the request that published
+          MessageAttributes: { ...traceMessageAttributes(), type: { DataType: 'String', StringValue: type } },
         }),
       );
     },

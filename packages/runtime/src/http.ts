@@ -20,8 +20,10 @@ import type { Logger } from 'pino';
 import { accessLogOptions } from './access-log.ts';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
+import { processMetrics } from './metrics.ts';
 import { answerFrameworkError, HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { nameRequestSpan } from './trace-context.ts';
 import { strictValidatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance<
@@ -115,6 +117,19 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    nameRequestSpan(request.method, request.routeOptions.url, request.id);
+    done();
+  });
+  // Per route: requests, latency, 5xx (aggregated, written once per interval: see metrics.ts).
+  app.addHook('onResponse', (request, reply, done) => {
+    const metrics = processMetrics();
+    const route = request.routeOptions.url;
+    if (metrics && route !== '/health' && route !== '/ready') {
+      const dimensions = { Route: route ? `${request.method} ${route}` : 'unmatched' };
+      metrics.count('Requests', dimensions);
+      metrics.count('Errors5xx', dimensions, reply.statusCode >= 500 ? 1 : 0);
+      metrics.observe('Latency', dimensions, reply.elapsedTime);
+    }
     done();
   });
   // Runs the handler inside the request's context so AWS calls below it log the request id.

@@ -5,6 +5,8 @@
  */
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
+import { stopProcessMetrics } from './metrics.ts';
+import { stopTracing } from './tracing.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,7 +32,7 @@ export interface ServeOptions {
   readonly shutdownTimeoutMs: number;
   /** Runs once shutdown begins, before the server closes: finish or hand back the work in hand. */
   readonly onShutdown?: () => Promise<void> | void;
-  /** Runs after the server has closed: release clients, flush. */
+  /** Runs after the server has closed: release clients, flush (the spans still batched are sent after it). */
   readonly onClose?: () => Promise<void> | void;
 }
 
@@ -42,6 +44,8 @@ export async function serve(app: FastifyInstance, options: ServeOptions): Promis
     await options.onShutdown?.();
     await app.close();
     await options.onClose?.();
+    stopProcessMetrics();
+    await stopTracing();
     app.log.info('graceful shutdown complete');
   });
   await app.listen({ port: options.port, host: options.host });

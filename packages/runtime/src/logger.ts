@@ -8,6 +8,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { traceFields } from './trace-context.ts';
 
 export const redactedPaths = [
   'req.headers.authorization',
@@ -35,6 +36,8 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: redactedPaths, censor: '[redacted]' },
       formatters: { level: (label) => ({ level: label }) },
       timestamp: false,
+      // trace_id and span_id of the current span (when tracing is on): a log line leads to its trace
+      mixin: traceFields,
     },
     options.destination,
   );

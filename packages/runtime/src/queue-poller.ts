@@ -20,6 +20,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { type Backoff, jitteredDelay, sleep } from './backoff.ts';
+import { processMetrics } from './metrics.ts';
+import { contextFrom, inProcessSpan, messageTraceCarrier, traceCarrierFields } from './trace-context.ts';
 
 export type Settlement = 'done' | 'keep' | { readonly retryAfterSeconds: number };
 
@@ -44,7 +46,7 @@ export interface QueuePollerOptions {
   readonly batchSize: number;
   /** long-poll wait (≤ 20 s) */
   readonly waitTimeSeconds: number;
-  /** the message attributes each receive asks for (none by default) */
+  /** the message attributes each receive asks for, besides the trace context's */
   readonly messageAttributeNames?: readonly string[];
   /** the visibility a received message starts with; the queue's own when absent */
   readonly visibilityTimeoutSeconds?: number;
@@ -87,7 +89,32 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     }
   }
 
-  async function settle(message: Message): Promise<void> {
+  const queueName = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
+  // Each message is handled in a span continuing the trace its sender put in its attributes.
+  const traced = (message: Message) =>
+    inProcessSpan(
+      `${queueName} process`,
+      contextFrom(messageTraceCarrier(message)),
+      {
+        'messaging.system': 'aws_sqs',
+        'messaging.destination.name': queueName,
+        'messaging.message.id': message.MessageId ?? '',
+      },
+      async () => {
+        const metrics = processMetrics();
+        const dimensions = { Queue: queueName };
+        const sentAt = Number(message.Attributes?.SentTimestamp);
+        if (metrics && Number.isFinite(sentAt)) metrics.observe('MessageAge', dimensions, Date.now() - sentAt);
+        const settlement = await settle(message);
+        if (settlement === 'keep') return;
+        metrics?.count('MessagesProcessed', dimensions, settlement === 'done' ? 1 : 0);
+        metrics?.count('MessagesFailed', dimensions, settlement === 'done' ? 0 : 1);
+      },
+    );
+  const attributeNames = [...(options.messageAttributeNames ?? []), ...traceCarrierFields()];
+
+  /** Handles the message and settles it; answers how (a thrown handler is a retry). */
+  async function settle(message: Message): Promise<Settlement> {
     let settlement: Settlement;
     try {
       settlement = await options.handle(message);
@@ -100,12 +127,13 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       );
       settlement = { retryAfterSeconds: retryInSeconds };
     }
-    if (settlement === 'keep') return;
+    if (settlement === 'keep') return settlement;
     if (settlement === 'done') {
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
-      return;
+      return settlement;
     }
     await setVisibility(message, settlement.retryAfterSeconds);
+    return settlement;
   }
 
   async function run(): Promise<void> {
@@ -121,8 +149,8 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
             ...(options.visibilityTimeoutSeconds !== undefined
               ? { VisibilityTimeout: options.visibilityTimeoutSeconds }
               : {}),
-            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
-            ...(options.messageAttributeNames ? { MessageAttributeNames: [...options.messageAttributeNames] } : {}),
+            MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+            MessageAttributeNames: attributeNames,
           }),
           { abortSignal: stopping.signal },
         );
@@ -139,7 +167,7 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
       await Promise.all(
         messages.map((message) =>
-          settle(message).catch((error) =>
+          traced(message).catch((error) =>
             logger.error({ err: error, messageId: message.MessageId }, 'settling a message failed'),
           ),
         ),

@@ -12,6 +12,7 @@ import type { EventConsumer } from './consumer.ts';
 import type { App } from './http.ts';
 import { serve } from './lifecycle.ts';
 import { createLogger } from './logger.ts';
+import { startProcessMetrics } from './metrics.ts';
 
 /** The httpServiceConfig variables the process itself reads. */
 export interface ProcessConfig {
@@ -30,10 +31,11 @@ export interface ServiceContext<Config> {
 }
 
 /** How every process starts (runService, runWorker): its config or one clear line and exit 1, its logger, its AWS clients. */
-export function processContext<S extends ConfigSchema>(configSchema: S): ServiceContext<Static<S>> {
+export function processContext<S extends ConfigSchema>(name: string, configSchema: S): ServiceContext<Static<S>> {
   const config = loadConfigOrExit(configSchema);
   const processConfig = config as Static<S> & Omit<ProcessConfig, 'PORT' | 'HOST' | 'SHUTDOWN_TIMEOUT_MS'>;
   const logger = createLogger({ level: processConfig.LOG_LEVEL });
+  startProcessMetrics(name);
   return { config, logger, aws: createAwsClients(processConfig, logger) };
 }
 
@@ -54,7 +56,7 @@ export async function runService<S extends ConfigSchema>(
   // A schema without the variables the process reads (httpServiceConfig) does not compile.
   options: RunServiceOptions<S> & (Static<S> extends ProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
-  const context = processContext(options.configSchema);
+  const context = processContext(options.name, options.configSchema);
   const processConfig: ProcessConfig = context.config as Static<S> & ProcessConfig;
   const { app, consumers = [] } = await options.wire(context);
   await serve(app, {

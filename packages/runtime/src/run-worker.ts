@@ -60,7 +60,7 @@ export async function runWorker<S extends ConfigSchema>(
   // A schema without the variables the process reads does not compile.
   options: RunWorkerOptions<S> & (Static<S> extends WorkerProcessConfig ? unknown : { configSchema: never }),
 ): Promise<void> {
-  const context = processContext(options.configSchema);
+  const context = processContext(options.name, options.configSchema);
   const { config, logger, aws } = context;
   const processConfig: WorkerProcessConfig = config as Static<S> & WorkerProcessConfig;
   const worker = await options.wire(context);

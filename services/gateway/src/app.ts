@@ -22,6 +22,7 @@ import {
   sendProblem,
 } from '@agora/runtime/problem';
 import { registerSecurityHeaders } from '@agora/runtime/security-headers';
+import { nameRequestSpan, renameCurrentSpan } from '@agora/runtime/trace-context';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ConcurrencyGate, type Release } from './concurrency-gate.ts';
@@ -85,6 +86,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   await registerSecurityHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    nameRequestSpan(request.method, request.routeOptions.url, request.id);
   });
   // Pass every body through as a stream.
   app.removeAllContentTypeParsers();
@@ -123,6 +125,8 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     const group = service ? options.targetGroups.get(service) : undefined;
     // No rule matches: the ALB's default action, the same 404 problem as any unknown route.
     if (!service || !group) return reply.callNotFound();
+    // The span says which target group the request went to (the route is the catch-all).
+    renameCurrentSpan(`${request.method} → ${service}`);
 
     // Whatever ends the exchange (answer sent, client gone), every slot taken is given back once.
     const abandon = new AbortController();

@@ -38,9 +38,13 @@ export interface SystemOptions {
   readonly tasksPerService?: number;
   /** extra environment for the gateway (tests shorten its health checks and delays) */
   readonly gatewayEnv?: Record<string, string>;
+  /** where every process sends its spans: an OTLP/HTTP endpoint (a test's receiver), or the local viewer's Zipkin endpoint */
+  readonly traces?: TracesDestination;
 }
 
 export type Topology = 'microservices' | 'monolith';
+
+export type TracesDestination = { readonly otlpEndpoint: string } | { readonly zipkinEndpoint: string };
 
 export interface RunningProcess {
   readonly name: string;
@@ -71,6 +75,19 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
+export const instrumentModule = '@agora/runtime/instrument';
+
+/** The tracing variables of one process (tracing.ts reads them): its name, and where its spans go when asked. */
+function tracingEnvironment(serviceName: string, traces: TracesDestination | undefined): Record<string, string> {
+  if (!traces) return { OTEL_SERVICE_NAME: serviceName };
+  const destination: Record<string, string> =
+    'otlpEndpoint' in traces
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint }
+      : { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: traces.zipkinEndpoint };
+  // Spans leave within half a second: a developer (or a test) sees a trace as soon as it ends.
+  return { OTEL_SERVICE_NAME: serviceName, ...destination, OTEL_BSP_SCHEDULE_DELAY: '500' };
+}
+
 /** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
 const readyTimeoutMs = 60_000;
 
@@ -81,7 +98,9 @@ export function startProcess(
   url: string,
   onLog?: (process: string, line: string) => void,
 ): RunningProcess {
-  const child = spawn(process.execPath, [entry], {
+  // The runtime's instrument module first, as the image's command does: tracing, when configured, is
+  // set up before the app loads.
+  const child = spawn(process.execPath, [`--import=${instrumentModule}`, entry], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -164,11 +183,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     deployables.set(service.name, {
       entry: `services/${service.workspace}/${service.entry}`,
       serves: [service.name],
-      env: { ...common, ...environmentOf(service) },
+      env: { ...common, ...tracingEnvironment(service.name, options.traces), ...environmentOf(service) },
     });
   }
   if (mounted.size > 0) {
-    const env: Record<string, string> = { ...common };
+    const env: Record<string, string> = { ...common, ...tracingEnvironment(monolith.name, options.traces) };
     for (const name of mounted) Object.assign(env, environmentOf(serviceNamed(name)));
     deployables.set(monolith.name, {
       entry: `services/${monolith.workspace}/${monolith.entry}`,
@@ -229,6 +248,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
         const port = await freePort();
         const env = {
           ...common,
+          ...tracingEnvironment(service.name, options.traces),
           ...environmentOf(service),
           PORT: String(port),
           ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
@@ -247,6 +267,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       LOG_LEVEL: common.LOG_LEVEL as string,
       PORT: String(resolvedGatewayPort),
       CONTROL_PORT: String(controlPort),
+      ...tracingEnvironment(gateway.name, options.traces),
       ...environmentOf(gateway),
       ...options.gatewayEnv,
     };

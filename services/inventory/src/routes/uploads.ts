@@ -10,6 +10,7 @@ import { requireRole } from '@agora/runtime/auth';
 import { newId } from '@agora/runtime/ids';
 import { HttpProblem, problems } from '@agora/runtime/problem';
 import { bearerAuth, problemResponses } from '@agora/runtime/schemas';
+import { currentTraceCarrier } from '@agora/runtime/trace-context';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import multipart from '@fastify/multipart';
@@ -146,7 +147,8 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<UploadRoutesOptions> = asyn
           Key: key,
           Body: withinLimit,
           ContentType: 'text/csv',
-          Metadata: { [uploadIdMetadata]: uploadId },
+          // the request's trace, which the worker's spans for this file continue
+          Metadata: { ...currentTraceCarrier(), [uploadIdMetadata]: uploadId },
         },
         queueSize: 2,
         leavePartsOnError: false,

@@ -13,6 +13,7 @@
  * it is worked on, a bounded number of times; the file's own budget is the failures its
  * processing caused, counted on the upload, and each rerun resumes at the file's last checkpoint.
  */
+import { processMetrics } from '@agora/runtime/metrics';
 import { createQueuePoller, receiveCountOf, retryDelaySeconds, type Settlement } from '@agora/runtime/queue-poller';
 import { ChangeMessageVisibilityCommand, type Message, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
@@ -134,6 +135,9 @@ export function createFilesWorker(options: FilesWorkerOptions) {
         leased = undefined;
         log.info({ messageId, bucket: object.bucket, key: object.key, ...outcome }, `file ${outcome.outcome}`);
         if (outcome.outcome === 'loaded') filesLoaded += 1;
+        if (outcome.outcome === 'loaded' || outcome.outcome === 'failed') {
+          processMetrics()?.count(outcome.outcome === 'loaded' ? 'FilesLoaded' : 'FilesFailed');
+        }
         if (outcome.outcome === 'busy') return { retryAfterSeconds: outcome.retryAfterMs / 1000 };
       }
       return 'done';
@@ -154,6 +158,7 @@ export function createFilesWorker(options: FilesWorkerOptions) {
           await options.uploads
             .fail(leased, `Gave up after ${failures} failed attempts: ${(error as Error).message}`, options.owner)
             .catch(() => {});
+          processMetrics()?.count('FilesFailed');
         } else {
           await options.uploads.releaseLease(leased, options.owner).catch(() => {});
         }

@@ -7,6 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { processMetrics } from '@agora/runtime/metrics';
+import { contextFrom, currentContext, inProcessSpan } from '@agora/runtime/trace-context';
 import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { uploadIdMetadata } from '../upload-metadata.ts';
 import type { UploadsRepo } from '../uploads-repo.ts';
@@ -56,6 +58,17 @@ function isMissing(error: unknown): boolean {
   );
 }
 
+/** The worker's ingest figures for one file (aggregated per interval, see @agora/runtime/metrics). */
+function recordLoad(loaded: { rowsAccepted: number; rowsRejected: number; alertsSent: number }, ms: number): void {
+  const metrics = processMetrics();
+  if (!metrics) return;
+  const rows = loaded.rowsAccepted + loaded.rowsRejected;
+  metrics.count('RowsLoaded', {}, rows);
+  metrics.count('RowsRejected', {}, loaded.rowsRejected);
+  metrics.count('AlertsSent', {}, loaded.alertsSent);
+  if (ms > 0) metrics.observe('IngestRowsPerSecond', {}, (rows * 1000) / ms, 'Count/Second');
+}
+
 function fileName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1) || key;
 }
@@ -65,7 +78,7 @@ export async function processObject(
   object: CreatedObject,
   context: ProcessContext,
 ): Promise<ProcessOutcome> {
-  const { s3, uploads, owner } = deps;
+  const { s3 } = deps;
   const ifMatch = object.eTag ? { IfMatch: `"${object.eTag}"` } : {};
   let head: HeadObjectCommandOutput;
   try {
@@ -75,6 +88,23 @@ export async function processObject(
     if (isMissing(error)) return { outcome: 'gone' };
     throw error;
   }
+  // The rest of the file's work continues the trace of the request that uploaded it (its metadata
+  // carries the traceparent); a file dropped straight into the bucket stays in the message's trace.
+  return inProcessSpan(
+    'process stock file',
+    contextFrom(head.Metadata, currentContext()),
+    { 'aws.s3.bucket': object.bucket, 'aws.s3.key': object.key },
+    () => processHeadedObject(deps, object, context, head),
+  );
+}
+
+async function processHeadedObject(
+  deps: ProcessDependencies,
+  object: CreatedObject,
+  context: ProcessContext,
+  head: HeadObjectCommandOutput,
+): Promise<ProcessOutcome> {
+  const { s3, uploads, owner } = deps;
   const eTag = unquoteETag(head.ETag) ?? object.eTag ?? '';
   const lastModified = head.LastModified ?? new Date();
   const given = head.Metadata?.[uploadIdMetadata];
@@ -115,6 +145,7 @@ export async function processObject(
     await uploads.fail(uploadId, 'The file was deleted or replaced before it could be read', owner);
     return { outcome: 'failed', uploadId };
   }
+  const started = performance.now();
   try {
     let checkpointed = claim.upload.committed?.rows ?? 0;
     const loaded = await loadStock(deps, uploadId, readStockCsv(body), {
@@ -131,6 +162,7 @@ export async function processObject(
     });
     await uploads.addStores(loaded.stores);
     await uploads.finish(uploadId, owner, loaded);
+    recordLoad(loaded, performance.now() - started);
     return { outcome: 'loaded', uploadId };
   } catch (error) {
     if (!(error instanceof UnreadableFileError)) throw error;
