@@ -118,7 +118,7 @@ describe('one trace per piece of work', () => {
       "the worker's BatchWriteItem in the upload's trace",
     );
     const publish = await receiver.waitForSpan(
-      inTrace(awsCall('inventory-worker', 'SNS', 'Publish')),
+      inTrace(awsCall('inventory-worker', 'SNS', 'PublishBatch')),
       "the worker's stock alert publish in the upload's trace",
     );
     // (The route's JWKS fetch, through the gateway to users, is in this trace too: another gateway span.)

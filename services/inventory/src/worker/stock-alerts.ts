@@ -7,6 +7,7 @@
  * the requests; an entry SNS failed on its side is sent again after a backoff.
  */
 import { type Backoff, defaultBackoff, jitteredDelay, sleep } from '@agora/runtime/backoff';
+import { traceMessageAttributes } from '@agora/runtime/trace-context';
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 
 import type { AlertKind } from '../inventory-repo.ts';
@@ -59,6 +60,8 @@ function entry(alert: StockAlert, id: string): PublishBatchRequestEntry {
       alertId: `${alert.uploadId}/${alert.store}/${alert.item}`,
     }),
     MessageAttributes: {
+      // the upload's trace, so whoever consumes the alert continues it
+      ...traceMessageAttributes(),
       store: { DataType: 'String', StringValue: alert.store },
       item: { DataType: 'String', StringValue: alert.item },
       kind: { DataType: 'String', StringValue: alert.kind },
