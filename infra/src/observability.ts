@@ -142,6 +142,8 @@ export interface MonitoredWorker {
   readonly service: ServiceDefinition;
   readonly ecsService: ecs.FargateService;
   readonly minTasks: number;
+  /** whether it loads files (the FilesFailed figure): the stream relay loads none */
+  readonly loadsFiles: boolean;
 }
 
 export interface OperationsMonitoringProps {
@@ -310,17 +312,30 @@ export class OperationsMonitoring extends Construct {
     }
 
     // Every service running its minimum: Container Insights' RunningTaskCount (workers may scale to 0).
-    for (const { service, ecsService, minTasks } of [...props.apis, ...props.workers]) {
+    for (const monitored of [...props.apis, ...props.workers]) {
+      const { service, ecsService, minTasks } = monitored;
       if (minTasks < 1) continue;
+      const running = new cloudwatch.Metric({
+        namespace: 'ECS/ContainerInsights',
+        metricName: 'RunningTaskCount',
+        dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: ecsService.serviceName },
+        statistic: 'Minimum',
+        period: oneMinute,
+      });
+      // The stream relay is on the event path (it feeds the live feeds): its one task, in view.
+      if ('loadsFiles' in monitored && !monitored.loadsFiles) {
+        eventWidgets.push(
+          new cloudwatch.GraphWidget({
+            title: `${service.name}: running tasks`,
+            width: 8,
+            height: 5,
+            left: [running.with({ label: `${service.name} tasks` })],
+          }),
+        );
+      }
       alarm(`${service.name}-tasks-below-minimum`, {
         alarmDescription: `${service.name}: fewer than its minimum of ${minTasks} task(s) running`,
-        metric: new cloudwatch.Metric({
-          namespace: 'ECS/ContainerInsights',
-          metricName: 'RunningTaskCount',
-          dimensionsMap: { ClusterName: props.cluster.clusterName, ServiceName: ecsService.serviceName },
-          statistic: 'Minimum',
-          period: oneMinute,
-        }),
+        metric: running,
         threshold: minTasks,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 3,
@@ -330,7 +345,7 @@ export class OperationsMonitoring extends Construct {
     }
 
     // The ingest path: the workers' EMF figures.
-    for (const { service } of props.workers) {
+    for (const { service } of props.workers.filter((worker) => worker.loadsFiles)) {
       alarm(`${service.name}-failed-files`, {
         alarmDescription: `${service.name}: a file failed to load (see the upload's status and the worker's log)`,
         metric: emfMetric(service.name, 'FilesFailed'),

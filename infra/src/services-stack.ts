@@ -372,6 +372,7 @@ export class ServicesStack extends Stack {
         minHealthyPercent: 0,
         maxHealthyPercent: 100,
       });
+      this.monitoredWorkers.push({ service, ecsService: fargate, minTasks: 1, loadsFiles: false });
       this.services.set(service.name, fargate);
       return;
     }
@@ -394,7 +395,7 @@ export class ServicesStack extends Stack {
       });
     if (consumed.length === 0) throw new Error(`worker ${service.name} consumes no queue: nothing to scale on`);
     addWorkerScaling(fargate, consumed, { minTasks: settings.workerMinTasks, maxTasks: settings.workerMaxTasks });
-    this.monitoredWorkers.push({ service, ecsService: fargate, minTasks: settings.workerMinTasks });
+    this.monitoredWorkers.push({ service, ecsService: fargate, minTasks: settings.workerMinTasks, loadsFiles: true });
     this.services.set(service.name, fargate);
   }
 

@@ -97,10 +97,17 @@ function check(name: string, catalogue: Catalogue) {
       }
     });
 
-    test('each worker: failed files (its EMF metric) and its minimum task count', () => {
+    test('each worker: failed files (its EMF metric) and its minimum task count; the stream relay: its one task', () => {
       const workers = deployedServices(catalogue).filter((candidate) => candidate.kind === 'worker');
-      assert.ok(workers.length > 0);
+      assert.ok(workers.some((worker) => !worker.singleTask));
       for (const worker of workers) {
+        if (worker.singleTask) {
+          const named = (name: string) =>
+            alarms.some(([, alarm]) => alarm.Properties.AlarmName === `${prefix}-${name}`);
+          assert.equal(named(`${worker.name}-failed-files`), false, 'it loads no files');
+          assert.equal(byName(`${worker.name}-tasks-below-minimum`).Threshold, 1);
+          continue;
+        }
         const failed = byName(`${worker.name}-failed-files`);
         assert.equal(failed.Namespace, 'Agora');
         assert.equal(failed.MetricName, 'FilesFailed');

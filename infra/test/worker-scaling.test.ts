@@ -31,7 +31,8 @@ const resources = built.templates.services.toJSON().Resources as Record<
   string,
   { Type: string; Properties: Record<string, unknown> }
 >;
-const workers = deployedServices(catalogue).filter((service) => service.kind === 'worker');
+// the workers scaled on queue depth (the stream relay runs one task, never scaled)
+const workers = deployedServices(catalogue).filter((service) => service.kind === 'worker' && !service.singleTask);
 
 /** The scalable target of a worker's ECS service. */
 function scalableTarget(serviceName: string) {
