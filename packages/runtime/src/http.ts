@@ -19,7 +19,14 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Logger } from 'pino';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
-import { answerFrameworkError, HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
+import {
+  answerClientError,
+  answerFrameworkError,
+  HttpProblem,
+  problemBody,
+  registerProblemHandlers,
+  sendProblem,
+} from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { strictValidatorCompiler } from './validation.ts';
 
@@ -65,8 +72,10 @@ function routeTable() {
       // catch-all routes (CORS preflight) would make every path exist
       if (url.includes('*')) return;
       for (const method of [methods].flat()) {
-        if (seen.has(`${method} ${url}`)) continue;
-        seen.add(`${method} ${url}`);
+        // with trailing slashes ignored, /docs and /docs/ are one route
+        const key = `${method} ${url.length > 1 ? url.replace(/\/$/, '') : url}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         router.on(method as HTTPMethod, url, () => {});
       }
     },
@@ -74,6 +83,16 @@ function routeTable() {
       return routableMethods.filter((method) => router.find(method, path) !== null);
     },
   };
+}
+
+/**
+ * Records the routes `app` serves as they are added (call it before registering any); returns the
+ * methods a path is served under, for the problem handlers' 405 with Allow.
+ */
+export function trackAllowedMethods(app: FastifyInstance): (path: string) => string[] {
+  const routes = routeTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  return (path) => routes.allowedMethods(path);
 }
 
 export async function createBaseApp(options: BaseAppOptions): Promise<App> {
@@ -90,15 +109,14 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxParamBytes },
     // The router's own errors (an over-long parameter, a malformed URL) answer problems too.
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(strictValidatorCompiler);
   // A JSON API: any other media type is a 415, not a string body that fails validation later.
   app.removeContentTypeParser('text/plain');
   closeConnectionsWhenDraining(app);
-  const routes = routeTable();
-  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  registerProblemHandlers(app, (path) => routes.allowedMethods(path));
+  registerProblemHandlers(app, trackAllowedMethods(app));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);

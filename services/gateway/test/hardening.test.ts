@@ -32,7 +32,7 @@ async function runtimeService() {
     if (request.url !== '/ready') seen.push(request.url);
   });
   app.post('/api/users', async (request) => ({ headers: request.headers, size: JSON.stringify(request.body).length }));
-  app.get('/api/users/*', async (request) => ({ headers: request.headers }));
+  app.get('/api/users/:userId', async (request) => ({ headers: request.headers }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   after(() => app.close());
   return { app, seen, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
@@ -145,6 +145,67 @@ describe('hop-by-hop headers, handled as the ALB does', () => {
     const answer = await fetch(`${proxied.url}/api/topics`);
     assert.equal(await answer.text(), 'ok');
     assert.equal(answer.headers.get('x-hop'), null);
+  });
+});
+
+describe('every method HTTP carries, as the ALB forwards it', () => {
+  const send = (method: string, path: string, extra = '') =>
+    rawRequest(gateway.port, `${method} ${path} HTTP/1.1\r\nhost: agora.test\r\nconnection: close\r\n${extra}\r\n`);
+  const cases: [string, string, string, number, string | undefined][] = [
+    // the service's own answer: the method its route lacks, with the methods it has
+    ['QUERY without Content-Type', 'QUERY', '/api/users', 405, 'POST'],
+    ['QUERY with a JSON body', 'QUERY', '/api/users', 405, 'POST'],
+    ['PROPFIND', 'PROPFIND', '/api/users/u-1', 405, 'GET, HEAD'],
+    ['DELETE', 'DELETE', '/api/users/u-1', 405, 'GET, HEAD'],
+    // the gateway's own paths
+    ['POST on /health', 'POST', '/health', 405, 'GET, HEAD'],
+    ['QUERY on /docs/json', 'QUERY', '/docs/json', 405, 'GET, HEAD'],
+    ['QUERY where no rule routes', 'QUERY', '/api/nothing-here', 404, undefined],
+  ];
+  for (const [name, method, path, status, allow] of cases) {
+    it(`answers ${name} with a ${status} problem${allow ? ` and Allow: ${allow}` : ''}`, async () => {
+      const body = name.includes('body') ? '{"q":1}' : '';
+      const extra = body ? `content-type: application/json\r\ncontent-length: ${body.length}\r\n` : '';
+      const answer = await rawRequest(
+        gateway.port,
+        `${method} ${path} HTTP/1.1\r\nhost: agora.test\r\nconnection: close\r\n${extra}\r\n`,
+        body,
+      );
+      assert.equal(answer.status, status, answer.body);
+      assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/);
+      assert.equal(answer.headers.allow, allow);
+      assert.equal(JSON.parse(answer.body).status, status);
+    });
+  }
+
+  it("answers a method HTTP's parser does not know with a 501 problem", async () => {
+    const answer = await send('FOO', '/api/users');
+    assert.equal(answer.status, 501, answer.body);
+    assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/);
+  });
+
+  it('forwards the body of any method byte for byte', async () => {
+    const echo = await listen((incoming, response) => {
+      if (incoming.url === '/ready') return response.end('{}');
+      const chunks: Buffer[] = [];
+      incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+      incoming.on('end', () =>
+        response
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: incoming.method, body: Buffer.concat(chunks).toString() })),
+      );
+    });
+    const proxied = await startGateway(new Map([['topics', echo.url]]));
+    for (const method of ['QUERY', 'PROPFIND', 'POST', 'DELETE']) {
+      const body = `{"method":"${method}"}`;
+      const answer = await rawRequest(
+        proxied.port,
+        `${method} /api/topics HTTP/1.1\r\nhost: agora.test\r\nconnection: close\r\ncontent-length: ${body.length}\r\n\r\n`,
+        body,
+      );
+      assert.equal(answer.status, 200, answer.body);
+      assert.deepEqual(JSON.parse(answer.body), { method, body });
+    }
   });
 });
 
