@@ -37,7 +37,7 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'usersTable', access: 'readWrite' },
-      // login attempts and registrations, counted across every users task
+      // login attempts, registrations and the per-client request limit, counted across every users task
       { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
     ],
@@ -51,6 +51,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'topicsTable', access: 'readWrite' },
+      // the per-client request limit, counted across every task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
       { resource: 'topicsEventsQueue', access: 'consume' },
     ],
@@ -68,6 +70,8 @@ export const services = [
       { resource: 'inventoryTable', access: 'readStream' },
       { resource: 'uploadsTable', access: 'readWrite' },
       { resource: 'uploadsBucket', access: 'readWrite' },
+      // the per-client request limit, counted across every task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
     ],
     verifiesTokens: true,
   },
@@ -79,6 +83,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'messagesTable', access: 'readWrite' },
+      // the per-client request limit, counted across every task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
       { resource: 'messagesEventsQueue', access: 'consume' },
     ],

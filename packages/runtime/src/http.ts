@@ -43,6 +43,10 @@ export interface BaseAppOptions {
   readonly corsOrigins: string;
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
+  /** where the per-client counts live (a @fastify/rate-limit store class); unset: this process's memory */
+  readonly rateLimitStore?: new (
+    ...args: never[]
+  ) => unknown;
   /** Resolves when the service can serve traffic (its tables reachable); rejects otherwise. */
   readonly readiness: () => Promise<void>;
 }
@@ -137,6 +141,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     global: true,
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
+    ...(options.rateLimitStore ? { store: options.rateLimitStore as never, skipOnError: true } : {}),
     allowList: (request) => request.url === '/health' || request.url === '/ready',
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(429, `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`, {
