@@ -3,7 +3,8 @@
  * answer (register, then log in as that user, then read your profile; start a topic, then read it
  * and post to it; post a message, then edit it). A reader of /docs sees the flows, and a stateful
  * fuzzer chains the calls (its stateful phase follows links), so later calls reach real resources
- * instead of random ids. Links cross services (a topic from topics, its messages in messages), so
+ * instead of random ids; each listing links to its next page, so paging runs on cursors the API
+ * issued. Links cross services (a topic from topics, its messages in messages), so
  * they live here, where the services' documents meet; a link is kept only when both of its
  * operations are in the document.
  */
@@ -86,8 +87,37 @@ export function operationRef({ method, path }: Operation): string {
 
 type Paths = Record<string, Record<string, unknown>>;
 
+interface Parameter {
+  readonly in: string;
+  readonly name: string;
+}
+
+/**
+ * Each listing (an operation that takes a `cursor`) links to its own next page: the same
+ * operation, on the same path, with the `nextCursor` its answer carried.
+ */
+export function nextPageLinks(paths: Paths): ApiLink[] {
+  return Object.entries(paths).flatMap(([path, operations]) =>
+    Object.entries(operations).flatMap(([method, operation]) => {
+      const parameters = ((operation as { parameters?: Parameter[] }).parameters ?? []) as Parameter[];
+      if (!parameters.some((parameter) => parameter.in === 'query' && parameter.name === 'cursor')) return [];
+      const samePath = parameters
+        .filter((parameter) => parameter.in === 'path')
+        .map((parameter) => [`path.${parameter.name}`, `$request.path.${parameter.name}`]);
+      return [
+        {
+          from: answer(method, path, '200'),
+          to: op(method, path),
+          name: 'NextPage',
+          parameters: { 'query.cursor': '$response.body#/nextCursor', ...Object.fromEntries(samePath) },
+        },
+      ];
+    }),
+  );
+}
+
 /** `paths` with every link whose two operations it has added to the answer it starts from. */
-export function withLinks(paths: Paths, links: readonly ApiLink[] = apiLinks): Paths {
+export function withLinks(paths: Paths, links: readonly ApiLink[] = [...apiLinks, ...nextPageLinks(paths)]): Paths {
   const result: Paths = structuredClone(paths);
   for (const link of links) {
     const from = result[link.from.path]?.[link.from.method] as

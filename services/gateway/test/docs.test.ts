@@ -159,3 +159,25 @@ describe('links between operations', () => {
     }
   });
 });
+
+describe('next-page links', () => {
+  it('link each listing to itself with the cursor its answer carried, on the same path', () => {
+    const listing = {
+      parameters: [
+        { in: 'path', name: 'topicId' },
+        { in: 'query', name: 'cursor' },
+      ],
+      responses: { '200': { description: 'a page' } },
+    };
+    const linked = withLinks({ '/api/topics/{topicId}/messages': { get: listing } });
+    const operation = linked['/api/topics/{topicId}/messages']?.get as {
+      responses: Record<string, { links?: Record<string, unknown> }>;
+    };
+    assert.deepEqual(operation.responses['200']?.links, {
+      NextPage: {
+        operationRef: '#/paths/~1api~1topics~1{topicId}~1messages/get',
+        parameters: { 'query.cursor': '$response.body#/nextCursor', 'path.topicId': '$request.path.topicId' },
+      },
+    });
+  });
+});
