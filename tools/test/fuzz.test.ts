@@ -25,6 +25,7 @@ import { ensurePythonToolsInstalled, venvBin } from '../src/install/python-tools
 import { startSystem } from '../src/local/launcher.ts';
 import { repoRoot, stateDir } from '../src/paths.ts';
 import { emulatorEndpoint, uniquePrefix } from '../src/testing/testing.ts';
+import { eventually } from '../src/wait.ts';
 
 const run = promisify(execFile);
 const examplesPerOperation = Number(process.env.FUZZ_EXAMPLES ?? 10);
@@ -112,9 +113,18 @@ function assertLinksResolve(document: LinkedDocument): void {
 /** Runs schemathesis on the merged document as one user; resolves with its exit status and report. */
 async function fuzz(role: keyof typeof roles): Promise<{ code: number; output: string }> {
   const token = await tokenFor(`fuzz_${role.replaceAll('-', '_')}`.slice(0, 32), roles[role]);
-  const document = await fetch(`${system.gatewayUrl}/docs/json`);
-  assert.equal(document.status, 200);
-  const merged = (await document.json()) as { paths: Record<string, unknown>; 'x-unavailable'?: string[] };
+  type Merged = { paths: Record<string, unknown>; 'x-unavailable'?: string[] };
+  // A loaded machine can keep a service's document past the gateway's 5 s: ask again until all are in.
+  const merged = await eventually(
+    async () => {
+      const document = await fetch(`${system.gatewayUrl}/docs/json`);
+      assert.equal(document.status, 200);
+      return (await document.json()) as Merged;
+    },
+    (document) => document['x-unavailable'] === undefined,
+    60_000,
+    1_000,
+  );
   assert.equal(merged['x-unavailable'], undefined, 'every service documented');
   for (const service of apis) {
     assert.ok(
