@@ -47,7 +47,7 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'usersTable', access: 'readWrite' },
-      // login attempts and registrations, counted across every users task
+      // login attempts, registrations and the per-client request limit, counted across every users task
       { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
     ],
@@ -61,6 +61,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'topicsTable', access: 'readWrite' },
+      // the per-client request limit, counted across every task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
       { resource: 'topicsEventsQueue', access: 'consume' },
       // the live feed (GET /api/topics/live): every task's own queue on the forum events topic
@@ -80,6 +82,8 @@ export const services = [
       { resource: 'inventoryLiveQueues', access: 'ownQueues' },
       { resource: 'uploadsTable', access: 'readWrite' },
       { resource: 'uploadsBucket', access: 'readWrite' },
+      // the per-client request limit, counted across every task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
     ],
     verifiesTokens: true,
   },
@@ -91,6 +95,8 @@ export const services = [
     containerPort: 3000,
     uses: [
       { resource: 'messagesTable', access: 'readWrite' },
+      // the per-client request limit, counted across every task
+      { resource: 'rateLimitsTable', access: 'readWrite' },
       { resource: 'forumEvents', access: 'publish' },
       { resource: 'messagesEventsQueue', access: 'consume' },
     ],

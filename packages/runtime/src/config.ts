@@ -24,7 +24,10 @@ export const httpServiceConfig = {
   /** Comma-separated origins allowed by CORS; empty means no cross-origin access. */
   CORS_ORIGINS: Type.String({ default: '' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
+  /** Requests per minute one client address may make to the service, across all of its tasks. */
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  /** The shared counters behind the service's rate limits, which hold across every task. */
+  RATE_LIMITS_TABLE: Type.String({ minLength: 3 }),
   /** How long a SIGTERM waits for in-flight requests before forcing exit (ECS waits 30 s by default). */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 20000 }),
 };

@@ -21,7 +21,14 @@ import { accessLogOptions } from './access-log.ts';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
 import { processMetrics } from './metrics.ts';
-import { answerFrameworkError, HttpProblem, problemBody, registerProblemHandlers, sendProblem } from './problem.ts';
+import {
+  answerClientError,
+  answerFrameworkError,
+  HttpProblem,
+  problemBody,
+  registerProblemHandlers,
+  sendProblem,
+} from './problem.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { nameRequestSpan } from './trace-context.ts';
 import { strictValidatorCompiler } from './validation.ts';
@@ -39,6 +46,10 @@ export interface BaseAppOptions {
   readonly corsOrigins: string;
   readonly bodyLimitBytes: number;
   readonly rateLimitPerMinute: number;
+  /** where the per-client counts live (a @fastify/rate-limit store class); unset: this process's memory */
+  readonly rateLimitStore?: new (
+    ...args: never[]
+  ) => unknown;
   /** Resolves when the service can serve traffic (its tables reachable); rejects otherwise. */
   readonly readiness: () => Promise<void>;
 }
@@ -68,8 +79,10 @@ function routeTable() {
       // catch-all routes (CORS preflight) would make every path exist
       if (url.includes('*')) return;
       for (const method of [methods].flat()) {
-        if (seen.has(`${method} ${url}`)) continue;
-        seen.add(`${method} ${url}`);
+        // with trailing slashes ignored, /docs and /docs/ are one route
+        const key = `${method} ${url.length > 1 ? url.replace(/\/$/, '') : url}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
         router.on(method as HTTPMethod, url, () => {}, { url });
       }
     },
@@ -90,6 +103,16 @@ function routeTable() {
   };
 }
 
+/**
+ * Records the routes `app` serves as they are added (call it before registering any); returns the
+ * methods a path is served under, for the problem handlers' 405 with Allow.
+ */
+export function trackAllowedMethods(app: FastifyInstance): (path: string) => string[] {
+  const routes = routeTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  return (path) => routes.allowedMethods(path);
+}
+
 export async function createBaseApp(options: BaseAppOptions): Promise<App> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -105,15 +128,14 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxParamBytes },
     // The router's own errors (an over-long parameter, a malformed URL) answer problems too.
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(strictValidatorCompiler);
   // A JSON API: any other media type is a 415, not a string body that fails validation later.
   app.removeContentTypeParser('text/plain');
   closeConnectionsWhenDraining(app);
-  const routes = routeTable();
-  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  registerProblemHandlers(app, (path) => routes.allowedMethods(path));
+  registerProblemHandlers(app, trackAllowedMethods(app));
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -147,6 +169,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     global: true,
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
+    ...(options.rateLimitStore ? { store: options.rateLimitStore as never, skipOnError: true } : {}),
     allowList: (request) => request.url === '/health' || request.url === '/ready',
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(429, `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`, {

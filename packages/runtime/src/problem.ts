@@ -5,6 +5,8 @@
  * the SDK's own retries (throttling, transaction conflicts, an unavailable service) to a 503 with
  * Retry-After, and hides everything else behind a bare 500 that leaks no detail.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const problemContentType = 'application/problem+json';
@@ -25,12 +27,15 @@ const titles: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -190,6 +195,40 @@ export function answerFrameworkError(error: FastifyError, request: FastifyReques
       instance: request.url.split('?')[0],
     }),
   );
+}
+
+/** What the HTTP parser refuses before any route sees the request, as status and detail. */
+function parserRefusal(code: string | undefined): { status: number; detail: string } {
+  switch (code) {
+    // RFC 9110 §9.1: a method the server does not recognize is a 501 (one a resource lacks is a 405).
+    case 'HPE_INVALID_METHOD':
+      return { status: 501, detail: 'The request method is not one this server implements' };
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, detail: 'The request headers are too large' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return { status: 408, detail: 'The request took too long to arrive' };
+    default:
+      return { status: 400, detail: 'The request is not well-formed HTTP' };
+  }
+}
+
+/**
+ * Fastify's clientErrorHandler: a request the HTTP parser refuses (an unknown method, malformed
+ * framing, oversized headers) gets a problem like every other refusal, then the connection closes
+ * (the parser cannot tell where the next request would start).
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, detail } = parserRefusal(error.code);
+  const body = JSON.stringify(problemBody(status, detail, { type: 'urn:agora:problem:bad-request' }));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${problemContentType}\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\n` +
+        `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** The client closed its connection (or aborted its request) before the answer was sent. */

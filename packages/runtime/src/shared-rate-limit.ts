@@ -4,6 +4,11 @@
  * hit and ends `windowSeconds` later (`expiresAt`, also DynamoDB's TTL attribute, which removes
  * it). Hits are counted atomically by conditional UpdateItem, so N tasks allow the limit, not N
  * times it. Keys are hashed: the table holds no usernames or addresses.
+ *
+ * The limit every request passes (RATE_LIMIT_PER_MINUTE per client) counts in clock-aligned
+ * windows instead (`hit`): one unconditional UpdateItem per request, never a second round, at the
+ * price of a burst of up to twice the limit across a window's edge. It backs @fastify/rate-limit
+ * as its store (`sharedRequestStore`), so its headers, 429s and per-route settings stay as they were.
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,6 +34,8 @@ export interface SharedRateLimiter {
   take(budget: RateBudget, key: string): Promise<BudgetState>;
   /** Says whether the budget for `key` has room left, without counting a use. */
   peek(budget: RateBudget, key: string): Promise<BudgetState>;
+  /** Counts one use in the budget's clock-aligned window (one UpdateItem); the window's hits so far. */
+  hit(budget: RateBudget, key: string): Promise<{ readonly hits: number; readonly retryAfterSeconds: number }>;
 }
 
 export function createSharedRateLimiter(
@@ -92,6 +99,21 @@ export function createSharedRateLimiter(
       }
       throw new Error(`the ${budget.name} counter changed under every attempt to count a hit`);
     },
+    async hit(budget, key) {
+      const seconds = Math.floor(now() / 1000);
+      const windowStart = seconds - (seconds % budget.windowSeconds);
+      const expiresAt = windowStart + budget.windowSeconds;
+      const { Attributes } = await documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { limitKey: `${limitKeyOf(budget, key)}#${windowStart}` },
+          UpdateExpression: 'ADD hits :one SET expiresAt = :expiresAt',
+          ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { hits: Number(Attributes?.hits), retryAfterSeconds: Math.max(1, expiresAt - seconds) };
+    },
     async peek(budget, key) {
       const seconds = Math.floor(now() / 1000);
       const { Item } = await documents.send(
@@ -102,6 +124,33 @@ export function createSharedRateLimiter(
         ? stateOf(budget, Number(Item.hits), Number(Item.expiresAt), seconds, false)
         : { allowed: true, retryAfterSeconds: 1 };
     },
+  };
+}
+
+type StoreCallback = (error: Error | null, state?: { current: number; ttl: number }) => void;
+
+/**
+ * A @fastify/rate-limit store over the shared counters: `name` names the limit (one per service),
+ * the plugin's key (the client's address) is counted per window of the plugin's `timeWindow`. When
+ * the table cannot be reached, `onError` hears of it and the plugin lets the request through
+ * (skipOnError): the limiter protects the service, it must not take it down.
+ */
+export function sharedRequestStore(limiter: SharedRateLimiter, name: string, onError: (error: unknown) => void) {
+  return class SharedRequestStore {
+    incr(key: string, callback: StoreCallback, timeWindowMs: number, max: number): void {
+      const budget = { name, max, windowSeconds: Math.max(1, Math.round(timeWindowMs / 1000)) };
+      limiter.hit(budget, key).then(
+        ({ hits, retryAfterSeconds }) => callback(null, { current: hits, ttl: retryAfterSeconds * 1000 }),
+        (error: Error) => {
+          onError(error);
+          callback(error);
+        },
+      );
+    }
+
+    child(): SharedRequestStore {
+      return this;
+    }
   };
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
 import { craftToken, userClaims } from '@agora/tools/testing/crafted-tokens';
@@ -355,6 +355,31 @@ describe('input the schema alone would not refuse', () => {
     const onStatic = await app.inject({ method: 'PUT', url: '/api/notes/feed' });
     assert.equal(onStatic.statusCode, 405, onStatic.body);
     assert.equal(onStatic.headers.allow, 'GET, HEAD');
+    // a method HTTP knows but Fastify does not route (WebDAV's) is about the method too
+    const propfind = await app.inject({ method: 'PROPFIND' as 'GET', url: '/api/notes' });
+    assert.equal(propfind.statusCode, 405, propfind.body);
+    assert.match(String(propfind.headers['content-type']), /problem\+json/);
+  });
+
+  it("answers a method HTTP's parser does not know with a 501 problem, and closes the connection", async () => {
+    const app = await appWithRoutes();
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write('FOO /api/notes HTTP/1.1\r\nhost: x\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk) => {
+        text += chunk;
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 501 /);
+    assert.match(head, /\r\ncontent-type: application\/problem\+json\r\n/i);
+    assert.match(head, /\r\nconnection: close$/i);
+    assert.equal(JSON.parse(body).status, 501);
   });
 });
 

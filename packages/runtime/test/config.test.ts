@@ -12,7 +12,12 @@ const schema = Type.Object({
 
 describe('loadConfig', () => {
   it('converts types and applies defaults', () => {
-    const config = loadConfig(schema, { USERS_TABLE: 'agora-users', TOPIC_ARN: 'arn:aws:sns:x', PORT: '4000' });
+    const config = loadConfig(schema, {
+      USERS_TABLE: 'agora-users',
+      TOPIC_ARN: 'arn:aws:sns:x',
+      RATE_LIMITS_TABLE: 'agora-rate-limits',
+      PORT: '4000',
+    });
     assert.equal(config.PORT, 4000);
     assert.equal(config.HOST, '0.0.0.0');
     assert.equal(config.BODY_LIMIT_BYTES, 65536);
@@ -44,7 +49,8 @@ describe('loadConfig', () => {
   });
 
   it('lists the variables a schema requires (what compose and CDK must supply)', () => {
-    assert.deepEqual(requiredVariables(schema).sort(), ['TOPIC_ARN', 'USERS_TABLE']);
+    // every HTTP service counts its per-client request limit in the shared rate-limits table
+    assert.deepEqual(requiredVariables(schema).sort(), ['RATE_LIMITS_TABLE', 'TOPIC_ARN', 'USERS_TABLE']);
   });
 
   it('stops a service at start-up with one clear line naming what is missing', () => {

@@ -5,13 +5,20 @@ import { createServiceApp } from '../src/service-app.ts';
 
 describe("a service's app", async () => {
   const deployment = await provision('service-app');
-  const config = { CORS_ORIGINS: '', BODY_LIMIT_BYTES: 65536, RATE_LIMIT_PER_MINUTE: 100 };
+  const config = {
+    CORS_ORIGINS: '',
+    BODY_LIMIT_BYTES: 65536,
+    RATE_LIMIT_PER_MINUTE: 100,
+    RATE_LIMITS_TABLE: deployment.env.RATE_LIMITS_TABLE as string,
+  };
 
   async function serviceApp(readinessTables: string[]) {
     const app = await createServiceApp({
       config,
       logger: capturedLogger('test').logger,
       dynamo: deployment.clients.dynamo,
+      documents: deployment.clients.documents,
+      service: 'test',
       readinessTables,
       openApi: { title: 'Agora test', description: 'A fixture' },
     });

@@ -30,6 +30,7 @@ export async function buildMonolith(options: MonolithOptions): Promise<App> {
   const { config } = options;
   const app = await createServiceApp({
     ...options,
+    service: 'forum',
     readinessTables: [config.USERS_TABLE, config.RATE_LIMITS_TABLE, config.TOPICS_TABLE, config.MESSAGES_TABLE],
     openApi: { title: 'Agora forum (monolith)', description: 'Users, topics and messages' },
   });

@@ -4,17 +4,22 @@
  * healthy targets of that service's target group; no match is a 404 problem; a service that is
  * down, slow or saturated is a 503/502/504 problem, never a hang. Bodies are streamed through
  * untouched, like the ALB (the services enforce their own limits); hop-by-hop headers are not.
+ * Like the ALB, it forwards every method HTTP can carry (QUERY, WebDAV's, any body or none) to the
+ * service that owns the path, which answers 405 with Allow for a method it lacks; the gateway's
+ * own paths do the same, and a method HTTP's parser does not know is a 501 problem.
  * Every other path is the web app's, answered from its build as CloudFront answers it from S3.
  */
 
+import { type IncomingHttpHeaders, METHODS } from 'node:http';
 import type { Readable } from 'node:stream';
 import { matchesPathPattern, serviceForPath, webApp } from '@agora/catalogue';
 import { sendWebApp, type WebAppFiles } from '@agora/dashboard/serve';
 import { accessLogOptions } from '@agora/runtime/access-log';
-import { requestIdFrom } from '@agora/runtime/http';
+import { requestIdFrom, trackAllowedMethods } from '@agora/runtime/http';
 import { closeConnectionsWhenDraining } from '@agora/runtime/lifecycle';
 import { createLogger } from '@agora/runtime/logger';
 import {
+  answerClientError,
   answerFrameworkError,
   clientWentAway,
   problemBody,
@@ -62,6 +67,13 @@ function statusForUpstreamError(error: { code?: string; cause?: { code?: string 
   return 502;
 }
 
+/** Whether the request's framing says a body follows (RFC 9112 §6.3). */
+function carriesBody(headers: IncomingHttpHeaders): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && length !== '0';
+}
+
 function isEventStream(contentType: string | string[] | undefined): boolean {
   return /^\s*text\/event-stream\b/i.test(String(contentType ?? ''));
 }
@@ -80,17 +92,22 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
   });
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, trackAllowedMethods(app));
   closeConnectionsWhenDraining(app);
   await registerSecurityHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     nameRequestSpan(request.method, request.routeOptions.url, request.id);
   });
-  // Pass every body through as a stream.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  // Every method is bodyless to Fastify, so it never parses, judges or refuses a body (QUERY
+  // without Content-Type included): the raw request streams through to the service untouched.
+  // CONNECT never reaches a route (Node hands it to the 'connect' event, which nothing takes).
+  const bodyless = new Set(['GET', 'HEAD', 'TRACE', 'CONNECT']);
+  for (const method of METHODS.filter((name) => !bodyless.has(name))) {
+    app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
+  }
 
   const requestGates = new Map(
     [...options.targetGroups.keys()].map((s) => [s, new ConcurrencyGate(limits.requestsPerService)]),
@@ -163,7 +180,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
           'x-forwarded-for': forwardedFor,
           'x-forwarded-proto': request.protocol,
         },
-        body: (request.body as Readable | undefined) ?? null,
+        body: carriesBody(request.headers) ? request.raw : null,
         signal: abandon.signal,
       });
       if (isEventStream(upstream.headers['content-type'])) {

@@ -6,12 +6,13 @@
  * named in `x-unavailable`, and the rest is still served. Every service names its component
  * schemas alike (`def-0`, `def-1`, …), so each document's schemas are namespaced by the services
  * it documents and its `$ref`s rewritten to match: each resolves to the schema its own service
- * declared.
+ * declared. Links between operations (api-links.ts) say which answer feeds which next call.
  */
 import { serviceForPath } from '@agora/catalogue';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { withLinks } from './api-links.ts';
 
 export interface OpenApiDocument {
   openapi: string;
@@ -89,6 +90,7 @@ export function mergeDocuments(sources: readonly ServiceDocument[], unavailable:
     Object.assign(merged.components.schemas, schemas);
     Object.assign(merged.components.securitySchemes, document.components?.securitySchemes);
   }
+  merged.paths = withLinks(merged.paths);
   merged.tags = [...tags].sort().map((name) => ({ name }));
   if (unavailable.length > 0) merged['x-unavailable'] = [...unavailable].sort();
   return merged;

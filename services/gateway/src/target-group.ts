@@ -40,8 +40,10 @@ export class Target {
 
   constructor(url: string, settings: TargetGroupSettings) {
     this.url = url;
-    // No connection cap: concurrency is bounded by the gateway's gates, not by a pool a few
-    // long-lived streams could fill.
+    // No connection cap: concurrency is bounded by the gateway's gates (request slots with a
+    // bounded wait, stream slots apart), so a request never queues here. A capped pool is what
+    // issue 17 item 2 was: @fastify/reply-from's 128 connections, filled by 128 live feeds, and a
+    // request queued behind them with no timeout (long-lived-streams.test.ts fails with a cap).
     this.pool = new Pool(url, {
       connections: null,
       headersTimeout: settings.upstreamTimeoutMs,

@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { serviceForPath } from '@agora/catalogue';
 import { createBaseApp } from '@agora/runtime/http';
 import { registerOpenApi } from '@agora/runtime/openapi';
 import { Page, problemResponses } from '@agora/runtime/schemas';
 import { capturedLogger } from '@agora/tools/testing/testing';
 import { Type } from 'typebox';
+import { apiLinks, withLinks } from '../src/api-links.ts';
 import { mergeDocuments, type OpenApiDocument } from '../src/docs.ts';
 
 /** A service's own document, generated as every service's is, from routes with shared schemas. */
@@ -110,5 +112,72 @@ describe('the merged OpenAPI document', async () => {
       );
     }
     for (const { ref } of refsIn(merged.components.schemas)) assert.ok(resolve(merged, ref), ref);
+  });
+});
+
+describe('links between operations', () => {
+  /** The operation a JSON-pointer `operationRef` names, in `paths`. */
+  function operationAt(paths: Record<string, Record<string, unknown>>, ref: string): unknown {
+    const [, path = '', method = ''] = ref.match(/^#\/paths\/([^/]+)\/([a-z]+)$/) ?? [];
+    return paths[path.replaceAll('~1', '/').replaceAll('~0', '~')]?.[method];
+  }
+  type Paths = Record<string, Record<string, unknown>>;
+  const linksOf = (paths: Paths, path: string, method: string, status: string) =>
+    (paths[path]?.[method] as { responses?: Record<string, { links?: unknown }> } | undefined)?.responses?.[status]
+      ?.links;
+  const responses = (status: string) => ({ responses: { [status]: { description: 'ok' } } });
+  const paths = {
+    '/api/topics': { post: responses('201') },
+    '/api/topics/{topicId}': { get: responses('200'), patch: responses('200') },
+    '/api/topics/{topicId}/messages': { post: responses('201') },
+  };
+
+  it('adds each link whose two operations the document has, pointing at the operation it names', () => {
+    const linked = withLinks(paths);
+    const links = linksOf(linked, '/api/topics', 'post', '201') as Record<
+      string,
+      { operationRef: string; parameters: Record<string, string> }
+    >;
+    assert.deepEqual(Object.keys(links).sort(), ['GetTopic', 'PostMessage', 'UpdateTopic']);
+    for (const link of Object.values(links)) {
+      assert.ok(operationAt(linked, link.operationRef), `${link.operationRef} resolves`);
+      assert.deepEqual(link.parameters, { topicId: '$response.body#/topicId' });
+    }
+    assert.equal(linksOf(paths, '/api/topics', 'post', '201'), undefined, 'the input is not changed');
+  });
+
+  it('leaves out a link to an operation the document lacks (a service that did not answer)', () => {
+    const linked = withLinks({ '/api/users': { post: responses('201') } });
+    assert.equal(linksOf(linked, '/api/users', 'post', '201'), undefined);
+  });
+
+  it('names only operations some service serves, by the catalogue', () => {
+    for (const link of apiLinks) {
+      for (const { path } of [link.from, link.to]) {
+        assert.ok(serviceForPath(path.replace(/\{[^}]+\}/g, 'x')), `${path} is routed`);
+      }
+    }
+  });
+});
+
+describe('next-page links', () => {
+  it('link each listing to itself with the cursor its answer carried, on the same path', () => {
+    const listing = {
+      parameters: [
+        { in: 'path', name: 'topicId' },
+        { in: 'query', name: 'cursor' },
+      ],
+      responses: { '200': { description: 'a page' } },
+    };
+    const linked = withLinks({ '/api/topics/{topicId}/messages': { get: listing } });
+    const operation = linked['/api/topics/{topicId}/messages']?.get as {
+      responses: Record<string, { links?: Record<string, unknown> }>;
+    };
+    assert.deepEqual(operation.responses['200']?.links, {
+      NextPage: {
+        operationRef: '#/paths/~1api~1topics~1{topicId}~1messages/get',
+        parameters: { 'query.cursor': '$response.body#/nextCursor', 'path.topicId': '$request.path.topicId' },
+      },
+    });
   });
 });

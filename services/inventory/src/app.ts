@@ -55,6 +55,7 @@ export interface BuildOptions extends InventoryDependencies {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const app = await createServiceApp({
     ...options,
+    service: 'inventory',
     readinessTables: [options.config.INVENTORY_TABLE],
     openApi: { title: 'Agora inventory', description: 'Stock uploads and stock levels' },
   });

@@ -36,6 +36,7 @@ export interface BuildOptions extends MessagesDependencies {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const app = await createServiceApp({
     ...options,
+    service: 'messages',
     readinessTables: [options.config.MESSAGES_TABLE],
     openApi: { title: 'Agora messages', description: 'Forum messages' },
   });

@@ -48,6 +48,7 @@ export interface BuildOptions extends TopicsDependencies {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const app = await createServiceApp({
     ...options,
+    service: 'topics',
     readinessTables: [options.config.TOPICS_TABLE],
     openApi: { title: 'Agora topics', description: 'Forum topics' },
   });

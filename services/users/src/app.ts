@@ -69,6 +69,7 @@ export interface BuildOptions extends UsersDependencies {
 export async function buildApp(options: BuildOptions): Promise<App> {
   const app = await createServiceApp({
     ...options,
+    service: 'users',
     readinessTables: [options.config.USERS_TABLE, options.config.RATE_LIMITS_TABLE],
     openApi: { title: 'Agora users', description: 'Registration, login, profiles, the JWKS' },
   });

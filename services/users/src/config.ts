@@ -10,8 +10,6 @@ export const usersConfigSchema = Type.Object({
   JWT_ISSUER: Type.String({ minLength: 1, default: 'agora-users' }),
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'agora' }),
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 3600, default: 900 }),
-  /** The shared counters behind the limits below, which hold across every users task. */
-  RATE_LIMITS_TABLE: Type.String({ minLength: 3 }),
   /** Login attempts allowed per minute for one username from one client address. */
   LOGIN_ATTEMPTS_PER_MINUTE: Type.Integer({ minimum: 1, default: 10 }),
   /** Login attempts allowed per minute from one client address, whichever usernames it tries. */
