@@ -13,6 +13,7 @@ export interface ServiceAppConfig {
   readonly CORS_ORIGINS: string;
   readonly BODY_LIMIT_BYTES: number;
   readonly RATE_LIMIT_PER_MINUTE: number;
+  readonly TRUSTED_PROXY_HOPS?: number;
 }
 
 export interface ServiceAppOptions {
@@ -31,6 +32,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<App>
     corsOrigins: config.CORS_ORIGINS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     readiness: async () => {
       await Promise.all(readinessTables.map((TableName) => dynamo.send(new DescribeTableCommand({ TableName }))));
     },
