@@ -1,6 +1,7 @@
 /**
  * The whole Agora deployment as CDK stacks, built from a catalogue:
- *   Network → Data → Registry → Services → Pipeline, and Web (S3 + CloudFront, in front of Services)
+ *   Network → Data → Registry → Services → Pipeline, and Web (S3 + CloudFront, in front of Services;
+ *   none with edge=none)
  * Every stack is environment-agnostic (no account or region, no lookups).
  */
 import { type App, Aspects, CfnDeletionPolicy, CfnResource, type IAspect } from 'aws-cdk-lib';
@@ -21,7 +22,8 @@ export interface AgoraStacks {
   readonly registry: RegistryStack;
   readonly services: ServicesStack;
   readonly pipeline: PipelineStack;
-  readonly web: WebStack;
+  /** absent with edge=none */
+  readonly web?: WebStack;
 }
 
 function stackPrefix(prefix: string): string {
@@ -86,12 +88,16 @@ export function buildAgora(app: App, catalogue: Catalogue): AgoraStacks {
   });
   pipeline.addStackDependency(registry);
   pipeline.addStackDependency(services);
-  const web = new WebStack(app, `${name}Web`, {
-    settings,
-    tags,
-    description: 'Agora: the web app in S3 behind CloudFront, which forwards the API to the load balancer',
-  });
+  // Without CloudFront (edge=none) there is no web app: the API alone, on the load balancer.
+  const web =
+    settings.edge === 'cloudfront'
+      ? new WebStack(app, `${name}Web`, {
+          settings,
+          tags,
+          description: 'Agora: the web app in S3 behind CloudFront, which forwards the API to the load balancer',
+        })
+      : undefined;
   // The load balancer's name reaches it through an SSM parameter the services stack writes.
-  web.addStackDependency(services);
+  web?.addStackDependency(services);
   return { settings, network, data, registry, services, pipeline, web };
 }

@@ -50,7 +50,8 @@ export const acknowledgements: readonly Acknowledgement[] = [
   {
     finding: /^AwsSolutions-EC23$/,
     at: /^\w+Services\/LoadBalancerSecurityGroup\/Resource$/,
-    reason: 'The internet-facing load balancer serves the public API: HTTP(S) from anywhere is its job.',
+    reason:
+      'Only with edge=none: the internet-facing load balancer then serves the public API itself, and HTTP(S) from anywhere is its job (behind CloudFront it admits CloudFront’s origin-facing prefix list only).',
   },
   {
     finding: /^AwsSolutions-ELB2$/,
@@ -188,6 +189,19 @@ export const acknowledgements: readonly Acknowledgement[] = [
     at: /^\w+Web\/Custom::CDKBucketDeployment\w+\/ServiceRole\/DefaultPolicy\/Resource$/,
     reason:
       'CDK’s BucketDeployment grants: read the build from the CDK assets bucket, write and replace objects in the one web bucket, and invalidate the distribution’s cached page (CloudFront invalidation has no resource-level permission).',
+  },
+  {
+    finding:
+      /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
+    at: /^\w+Services\/AWS679f53fac002430cb0da5b7982bd2287\/ServiceRole\/Resource$/,
+    reason:
+      'CDK’s AwsCustomResource handler, which looks up the CloudFront origin-facing prefix list by name at deploy time (the load balancer admits only it); the AWS managed policy only lets it write its own logs.',
+  },
+  {
+    finding: /^AwsSolutions-IAM5\[Resource::\*\]$/,
+    at: /^\w+Services\/CloudFrontOrigins\/Lookup\/CustomResourcePolicy\/Resource$/,
+    reason:
+      'ec2:DescribeManagedPrefixLists, the one action of the prefix-list lookup, has no resource-level permissions (AWS requires "*"); it only reads.',
   },
 ];
 

@@ -20,7 +20,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import type { Construct } from 'constructs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
 import { type Catalogue, deployedServices, jwksPath, type ServiceDefinition, tokenIssuer } from './catalogue.ts';
 import type { DataResource } from './data-stack.ts';
 import { environmentValue, grantUse } from './grants.ts';
@@ -40,6 +41,7 @@ import {
   retention,
   type Settings,
   signingKeyArnParameterName,
+  trustedProxyHops,
 } from './settings.ts';
 import { addWebAcl } from './web-acl.ts';
 import { addWorkerScaling } from './worker-scaling.ts';
@@ -60,6 +62,34 @@ export const stopTimeouts = {
 export const deregistrationDelay = Duration.seconds(targetGroupSettings.deregistrationDelaySeconds);
 export const readinessPath = targetGroupSettings.healthCheckPath;
 
+/** The AWS-managed prefix list of the addresses CloudFront reaches origins from. */
+export const cloudFrontOriginFacingPrefixList = 'com.amazonaws.global.cloudfront.origin-facing';
+
+/**
+ * The ID of the CloudFront origin-facing prefix list in the stack's region, looked up by name at
+ * deploy time (the ID differs per region, and a context lookup would tie the synth to an account).
+ */
+class CloudFrontPrefixList extends Construct {
+  readonly prefixListId: string;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const lookup = new cr.AwsCustomResource(this, 'Lookup', {
+      onUpdate: {
+        service: 'EC2',
+        action: 'describeManagedPrefixLists',
+        parameters: { Filters: [{ Name: 'prefix-list-name', Values: [cloudFrontOriginFacingPrefixList] }] },
+        physicalResourceId: cr.PhysicalResourceId.of(cloudFrontOriginFacingPrefixList),
+        outputPaths: ['PrefixLists.0.PrefixListId'],
+      },
+      // DescribeManagedPrefixLists has no resource-level permissions.
+      policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+      installLatestAwsSdk: false,
+    });
+    this.prefixListId = lookup.getResponseField('PrefixLists.0.PrefixListId');
+  }
+}
+
 export class ServicesStack extends Stack {
   readonly cluster: ecs.Cluster;
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -71,6 +101,8 @@ export class ServicesStack extends Stack {
   private readonly jwksUrl: string;
   private readonly signingKey: secretsmanager.ISecret;
   private readonly issuer?: ServiceDefinition;
+  /** whether verifiers fetch the JWKS from the issuer by private DNS (the ALB out of their reach) */
+  private readonly privateJwks: boolean;
   private readonly loadBalancerSecurityGroup: ec2.SecurityGroup;
   /** the data stack's resources and the registry's repositories, found by name (no exports) */
   private readonly resources: ReadonlyMap<string, DataResource>;
@@ -94,9 +126,14 @@ export class ServicesStack extends Stack {
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
 
+    // Behind CloudFront the load balancer takes CloudFront's traffic only: nobody reaches it
+    // around CloudFront, so the viewer address CloudFront passes on can be believed.
+    const behindCloudFront = settings.edge === 'cloudfront';
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc,
-      description: 'The public load balancer: HTTP(S) from anywhere, out only to the services',
+      description: behindCloudFront
+        ? 'The load balancer: HTTP(S) from CloudFront origin-facing addresses only, out only to the services'
+        : 'The public load balancer: HTTP(S) from anywhere, out only to the services',
       allowAllOutbound: false,
     });
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
@@ -106,7 +143,7 @@ export class ServicesStack extends Stack {
       securityGroup: this.loadBalancerSecurityGroup,
       dropInvalidHeaderFields: true,
     });
-    addWebAcl(this, settings.prefix, this.loadBalancer.loadBalancerArn);
+    addWebAcl(this, settings.prefix, this.loadBalancer.loadBalancerArn, settings.edge);
     const notFound = elbv2.ListenerAction.fixedResponse(404, {
       contentType: 'application/problem+json',
       messageBody: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route' }),
@@ -118,8 +155,10 @@ export class ServicesStack extends Stack {
         certificates: [elbv2.ListenerCertificate.fromArn(settings.certificateArn)],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         defaultAction: notFound,
+        open: !behindCloudFront,
       });
-      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+      // CloudFront reaches it over HTTPS only; a redirect on 80 serves direct visitors alone.
+      if (!behindCloudFront) this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
       this.jwksUrl = `https://${settings.domainName}${jwksPath}`;
     } else {
       const cleartext =
@@ -135,13 +174,24 @@ export class ServicesStack extends Stack {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
         defaultAction: notFound,
+        open: !behindCloudFront,
       });
       this.jwksUrl = `http://${this.loadBalancer.loadBalancerDnsName}${jwksPath}`;
     }
+    if (behindCloudFront) {
+      // One rule: a prefix-list reference counts as its size (about 55) against the group's 60 rules.
+      this.loadBalancerSecurityGroup.addIngressRule(
+        ec2.Peer.prefixList(new CloudFrontPrefixList(this, 'CloudFrontOrigins').prefixListId),
+        ec2.Port.tcp(settings.certificateArn ? 443 : 80),
+        'from CloudFront only',
+      );
+    }
     this.issuer = tokenIssuer(catalogue);
-    if (settings.egress === 'endpoints' && this.issuer) {
-      // Without internet egress a task cannot reach the public ALB's addresses, so verifiers
-      // fetch the JWKS from the issuer directly, by its private DNS name.
+    this.privateJwks = (settings.egress === 'endpoints' || behindCloudFront) && this.issuer !== undefined;
+    if (this.privateJwks && this.issuer) {
+      // Without internet egress a task cannot reach the public ALB's addresses, and behind
+      // CloudFront the ALB refuses them, so verifiers fetch the JWKS from the issuer directly,
+      // by its private DNS name.
       const namespace = this.cluster.addDefaultCloudMapNamespace({ name: `${settings.prefix}.internal`, vpc });
       this.jwksUrl = `http://${this.issuer.name}.${namespace.namespaceName}:${this.issuer.containerPort}${jwksPath}`;
     }
@@ -167,7 +217,7 @@ export class ServicesStack extends Stack {
       else this.addWorkerService(service);
     }
     const issuerService = this.issuer && this.services.get(this.issuer.name);
-    if (settings.egress === 'endpoints' && this.issuer && issuerService) {
+    if (this.privateJwks && this.issuer && issuerService) {
       for (const verifier of deployedServices(catalogue).filter((service) => service.verifiesTokens)) {
         const verifierService = this.services.get(verifier.name);
         if (!verifierService) continue;
@@ -183,9 +233,14 @@ export class ServicesStack extends Stack {
       workers: this.monitoredWorkers,
     });
 
-    new CfnOutput(this, 'Url', {
-      value: settings.domainName ? `https://${settings.domainName}` : `http://${this.loadBalancer.loadBalancerDnsName}`,
-    });
+    if (!behindCloudFront) {
+      // Behind CloudFront the API is reached through the web stack's WebUrl (the ALB refuses anyone else).
+      new CfnOutput(this, 'Url', {
+        value: settings.domainName
+          ? `https://${settings.domainName}`
+          : `http://${this.loadBalancer.loadBalancerDnsName}`,
+      });
+    }
     new CfnOutput(this, 'LoadBalancerDnsName', { value: this.loadBalancer.loadBalancerDnsName });
     // For the web stack's CloudFront origin, by name (resource-refs.ts: no export to block updates).
     new ssm.StringParameter(this, 'LoadBalancerDnsNameParameter', {
@@ -215,6 +270,8 @@ export class ServicesStack extends Stack {
       AWS_REGION: this.region,
       ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
       ...tracingEnvironment(service, settings),
+      // The proxies in front of an API (the ALB, CloudFront before it) that its client address is read past.
+      ...(service.kind === 'api' ? { TRUSTED_PROXY_HOPS: String(trustedProxyHops(settings)) } : {}),
     };
     for (const use of service.uses) {
       const resource = this.resource(use.resource);
@@ -319,7 +376,7 @@ export class ServicesStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const discoverable = this.props.settings.egress === 'endpoints' && service.name === this.issuer?.name;
+    const discoverable = this.privateJwks && service.name === this.issuer?.name;
     const fargate = new ecs.FargateService(this, `${service.name}-service`, {
       ...this.serviceProps(service, taskDefinition),
       cloudMapOptions: discoverable ? { name: service.name, dnsTtl: Duration.seconds(10) } : undefined,

@@ -8,6 +8,7 @@ import type { Node } from 'constructs';
 
 export type Stage = 'dev' | 'prod';
 export type Egress = 'nat' | 'endpoints';
+export type Edge = 'cloudfront' | 'none';
 
 export interface Settings {
   /** prefix of every physical name (tables, queues, topics, repositories, the image-tag parameter) */
@@ -17,6 +18,12 @@ export interface Settings {
   /** how private subnets reach AWS APIs: NAT gateways, or interface endpoints (no internet egress) */
   readonly egress: Egress;
   readonly natGateways: number;
+  /**
+   * What fronts the load balancer (context `edge`): `cloudfront` (the web stack; the ALB takes
+   * traffic from CloudFront's origin-facing addresses only, and limits key on the viewer behind
+   * it), or `none` (no web stack; the ALB alone, open to the internet, limits by source address).
+   */
+  readonly edge: Edge;
   /** with a certificate the ALB serves HTTPS on 443 and redirects 80 to it */
   readonly certificateArn?: string;
   /** the name the certificate covers (needed with a certificate: verifiers fetch the JWKS through it) */
@@ -50,6 +57,7 @@ export const defaultSettings: Settings = {
   stage: 'prod',
   egress: 'nat',
   natGateways: 1,
+  edge: 'cloudfront',
   allowHttp: false,
   apiMinTasks: 1,
   apiMaxTasks: 4,
@@ -106,6 +114,7 @@ export function readSettings(node: Node): Settings {
     stage: oneOf(node, 'stage', ['dev', 'prod'], d.stage),
     egress: oneOf(node, 'egress', ['nat', 'endpoints'], d.egress),
     natGateways: integer(node, 'natGateways', d.natGateways, 1),
+    edge: oneOf(node, 'edge', ['cloudfront', 'none'], d.edge),
     certificateArn: text(node, 'certificateArn'),
     domainName: text(node, 'domainName'),
     allowHttp: oneOf(node, 'allowHttp', ['true', 'false'], String(d.allowHttp)) === 'true',
@@ -140,6 +149,14 @@ export function readSettings(node: Node): Settings {
  */
 export function retention(settings: Settings): RemovalPolicy {
   return settings.stage === 'prod' ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY;
+}
+
+/**
+ * The proxies that append to X-Forwarded-For before a request reaches an API task (its
+ * TRUSTED_PROXY_HOPS, packages/runtime/src/client-address.ts): the ALB, and CloudFront before it.
+ */
+export function trustedProxyHops(settings: Settings): number {
+  return settings.edge === 'cloudfront' ? 2 : 1;
 }
 
 /** The Secrets Manager secret that holds the token-signing key (the registry stack owns it). */

@@ -3,9 +3,22 @@
  * across every task (the services' own limits protect accounts per username; these stop one
  * address from flooding). Sign-in is held much tighter than the rest of the API. A blocked
  * request gets WAF's 429 with a problem+json body, like the services' own limits.
+ *
+ * Behind CloudFront the ALB's peer is a CloudFront edge, shared by many viewers, so the rules
+ * count the viewer's address instead, from the header CloudFront's API behaviours set
+ * (viewerAddressHeader; the ALB takes nothing but CloudFront's traffic, so no viewer can forge it).
  */
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import type { Edge } from './settings.ts';
+
+/**
+ * The viewer's IP address, set by CloudFront's viewer-request function on the API behaviours
+ * (web-stack.ts), replacing any value the viewer sent. Not CloudFront-Viewer-Address: that one
+ * carries the viewer's source port too, so keying on it would give every new connection a new
+ * budget.
+ */
+export const viewerAddressHeader = 'x-agora-viewer-address';
 
 /** The sign-in paths (the users service's /api/auth/login and its siblings). */
 export const signInPathPrefix = '/api/auth/';
@@ -16,7 +29,18 @@ export const rateWindowSeconds = 300;
 
 const tooManyRequests = 'TooManyRequests';
 
-export function addWebAcl(scope: Construct, prefix: string, loadBalancerArn: string): wafv2.CfnWebACL {
+/** Whose address a rate-based rule counts: the source's (the ALB alone), or the viewer's behind CloudFront. */
+function perAddress(edge: Edge) {
+  return edge === 'cloudfront'
+    ? {
+        aggregateKeyType: 'FORWARDED_IP',
+        // Never missing behind CloudFront (its function always sets it); malformed would be counted, not waved through.
+        forwardedIpConfig: { headerName: viewerAddressHeader, fallbackBehavior: 'MATCH' },
+      }
+    : { aggregateKeyType: 'IP' };
+}
+
+export function addWebAcl(scope: Construct, prefix: string, loadBalancerArn: string, edge: Edge): wafv2.CfnWebACL {
   const visibility = (metricName: string) => ({
     cloudWatchMetricsEnabled: true,
     metricName,
@@ -50,7 +74,7 @@ export function addWebAcl(scope: Construct, prefix: string, loadBalancerArn: str
         visibilityConfig: visibility(`${prefix}-sign-in-per-address`),
         statement: {
           rateBasedStatement: {
-            aggregateKeyType: 'IP',
+            ...perAddress(edge),
             limit: rateLimits.signIn,
             evaluationWindowSec: rateWindowSeconds,
             scopeDownStatement: {
@@ -70,7 +94,7 @@ export function addWebAcl(scope: Construct, prefix: string, loadBalancerArn: str
         action: block,
         visibilityConfig: visibility(`${prefix}-all-per-address`),
         statement: {
-          rateBasedStatement: { aggregateKeyType: 'IP', limit: rateLimits.all, evaluationWindowSec: rateWindowSeconds },
+          rateBasedStatement: { ...perAddress(edge), limit: rateLimits.all, evaluationWindowSec: rateWindowSeconds },
         },
       },
     ],

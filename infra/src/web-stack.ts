@@ -20,6 +20,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { loadBalancerDnsParameterName, retention, type Settings } from './settings.ts';
+import { viewerAddressHeader } from './web-acl.ts';
 
 /** The web app's build (`npm run build -w packages/dashboard`; `npm run synth` builds it first). */
 export const webBuildDir = fileURLToPath(new URL('../../packages/dashboard/dist', import.meta.url));
@@ -36,6 +37,19 @@ function handler(event) {
   var uri = request.uri;
   var last = uri.slice(uri.lastIndexOf('/') + 1);
   if (uri.indexOf(assetPrefix) !== 0 && last.indexOf('.') === -1) request.uri = page;
+  return request;
+}
+`;
+
+/**
+ * The viewer-request function of the API behaviours: the viewer's IP address, as CloudFront's
+ * own connection saw it, in viewerAddressHeader, replacing whatever the viewer sent under that
+ * name. The load balancer's WAF rate rules count by it (web-acl.ts).
+ */
+export const viewerAddressCode = `var header = ${JSON.stringify(viewerAddressHeader)};
+function handler(event) {
+  var request = event.request;
+  request.headers[header] = { value: event.viewer.ip };
   return request;
 }
 `;
@@ -126,6 +140,12 @@ export class WebStack extends Stack {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
 
+    const viewerAddress = new cloudfront.Function(this, 'ViewerAddress', {
+      comment: 'The viewer address the load balancer WAF counts by',
+      code: cloudfront.FunctionCode.fromInline(viewerAddressCode),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+
     const apiBehavior: cloudfront.BehaviorOptions = {
       origin: apiOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -135,6 +155,7 @@ export class WebStack extends Stack {
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       // Passed through as the services answer: compressing would hold back the live feeds' events.
       compress: false,
+      functionAssociations: [{ function: viewerAddress, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
     };
     this.distribution = new cloudfront.Distribution(this, 'WebDistribution', {
       comment: `${settings.prefix}: the web app (S3) and the API (load balancer)`,

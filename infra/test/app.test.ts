@@ -385,10 +385,12 @@ describe('context choices', () => {
     nat.resourcePropertiesCountIs('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' }, 2);
   });
 
-  test('a certificate gives an HTTPS listener with the rules and an HTTP redirect', () => {
+  test('without CloudFront, a certificate gives an HTTPS listener with the rules and an HTTP redirect', () => {
+    // (behind CloudFront, the default: 443 from CloudFront only, no redirect; edge-address.test.ts)
     const { services } = synthesize({
       catalogue: catalogueWithWorker(),
       context: {
+        edge: 'none',
         certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
         domainName: 'agora.example.com',
       },

@@ -308,7 +308,8 @@ describe('AWS WAF on the load balancer', () => {
     );
     assert.equal(signIn.Statement.RateBasedStatement.Limit, rateLimits.signIn);
     for (const rule of rules) {
-      assert.equal(rule.Statement.RateBasedStatement.AggregateKeyType, 'IP');
+      // the viewer's address behind CloudFront; by source address with edge=none (edge-address.test.ts)
+      assert.equal(rule.Statement.RateBasedStatement.AggregateKeyType, 'FORWARDED_IP');
       assert.ok(rule.Action.Block, `${rule.Name} blocks`);
     }
     assert.match(JSON.stringify(signIn.Statement.RateBasedStatement.ScopeDownStatement), new RegExp(signInPathPrefix));

@@ -49,7 +49,10 @@ export function synthesize(
       registry: template(built.registry.stackName),
       services: template(built.services.stackName),
       pipeline: template(built.pipeline.stackName),
-      web: template(built.web.stackName),
+      get web() {
+        if (!built.web) throw new Error('no web stack (edge=none)');
+        return template(built.web.stackName);
+      },
     },
     templateFiles: assembly.stacks.map((stack) => stack.templateFullPath),
     acknowledged,

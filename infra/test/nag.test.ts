@@ -14,6 +14,8 @@ import { catalogueWithWorker, devEndpointsHttpsContext, type Synthesized, synthe
 const configurations: Record<string, () => Synthesized> = {
   'the real catalogue, defaults': () => synthesize({ catalogue: platformCatalogue() }),
   'with a worker, defaults': () => synthesize({ catalogue: catalogueWithWorker() }),
+  'with a worker, without CloudFront (edge=none)': () =>
+    synthesize({ catalogue: catalogueWithWorker(), context: { edge: 'none' } }),
   'with a worker, dev, interface endpoints, HTTPS': () =>
     synthesize({
       catalogue: catalogueWithWorker(),

@@ -28,6 +28,11 @@ export const httpServiceConfig = {
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   /** The shared counters behind the service's rate limits, which hold across every task. */
   RATE_LIMITS_TABLE: Type.String({ minLength: 3 }),
+  /**
+   * Proxies in front of the service that append to X-Forwarded-For: 1 behind the load balancer
+   * (or the local gateway), 2 behind CloudFront and the load balancer (client-address.ts).
+   */
+  TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 1, maximum: 5, default: 1 }),
   /** How long a SIGTERM waits for in-flight requests before forcing exit (ECS waits 30 s by default). */
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 20000 }),
 };

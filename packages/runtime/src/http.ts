@@ -18,6 +18,7 @@ import Fastify, {
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Logger } from 'pino';
 import { accessLogOptions } from './access-log.ts';
+import { trustedProxyHops } from './client-address.ts';
 import { closeConnectionsWhenDraining } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
 import { processMetrics } from './metrics.ts';
@@ -50,6 +51,8 @@ export interface BaseAppOptions {
   readonly rateLimitStore?: new (
     ...args: never[]
   ) => unknown;
+  /** proxies in front of the service that append to X-Forwarded-For (client-address.ts); 1 by default */
+  readonly trustedProxyHops?: number;
   /** Resolves when the service can serve traffic (its tables reachable); rejects otherwise. */
   readonly readiness: () => Promise<void>;
 }
@@ -121,8 +124,8 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    // One proxy hop (the ALB, or the local gateway) appends the client's address to X-Forwarded-For.
-    trustProxy: (_address: string, hop: number) => hop === 0,
+    // request.ip: the address the outermost trusted proxy saw (client-address.ts).
+    trustProxy: trustedProxyHops(options.trustedProxyHops ?? 1),
     // Longer than any path parameter a route accepts, percent-encoded (4 KiB): the route's schema
     // judges the value; a longer one is a 400 problem like any other invalid parameter.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: maxParamBytes },

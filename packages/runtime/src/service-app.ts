@@ -17,6 +17,7 @@ export interface ServiceAppConfig {
   readonly BODY_LIMIT_BYTES: number;
   readonly RATE_LIMIT_PER_MINUTE: number;
   readonly RATE_LIMITS_TABLE: string;
+  readonly TRUSTED_PROXY_HOPS?: number;
 }
 
 export interface ServiceAppOptions {
@@ -42,6 +43,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<App>
     rateLimitStore: sharedRequestStore(limiter, `requests-${options.service}`, (error) =>
       options.logger.warn({ err: error }, 'the shared rate limit is unavailable: letting the request through'),
     ),
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     readiness: async () => {
       await Promise.all(readinessTables.map((TableName) => dynamo.send(new DescribeTableCommand({ TableName }))));
     },
