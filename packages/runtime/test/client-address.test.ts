@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { capturedLogger } from '@agora/tools/testing/testing';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Type } from 'typebox';
 import { httpServiceConfig, loadConfig } from '../src/config.ts';
 import { createBaseApp } from '../src/http.ts';
@@ -67,14 +68,25 @@ describe('the client address', () => {
 
   it('takes its hops from TRUSTED_PROXY_HOPS (1 unless set) and refuses a nonsensical count', async () => {
     const schema = Type.Object(httpServiceConfig);
-    assert.equal(loadConfig(schema, {}).TRUSTED_PROXY_HOPS, 1);
-    const config = loadConfig(schema, { TRUSTED_PROXY_HOPS: '2' });
+    const table = { RATE_LIMITS_TABLE: 'agora-rate-limits' };
+    assert.equal(loadConfig(schema, table).TRUSTED_PROXY_HOPS, 1);
+    const config = loadConfig(schema, { ...table, TRUSTED_PROXY_HOPS: '2' });
     assert.equal(config.TRUSTED_PROXY_HOPS, 2);
-    assert.throws(() => loadConfig(schema, { TRUSTED_PROXY_HOPS: '0' }), /TRUSTED_PROXY_HOPS is invalid/);
+    assert.throws(() => loadConfig(schema, { ...table, TRUSTED_PROXY_HOPS: '0' }), /TRUSTED_PROXY_HOPS is invalid/);
+    // No table answers here (a closed port): the shared limit lets the request through, as it does
+    // when its table is unreachable; this test is about the address only.
+    const dynamo = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
     const service = await createServiceApp({
       config,
       logger: capturedLogger('test').logger,
-      dynamo: new DynamoDBClient({ region: 'us-east-1' }),
+      dynamo,
+      documents: DynamoDBDocumentClient.from(dynamo),
+      service: 'test',
       readinessTables: [],
       openApi: { title: 'test' },
     });
