@@ -221,8 +221,10 @@ for (const topology of targets) {
       );
     });
 
-    it('answers an unknown path with a 404 problem and passes the request id through', async () => {
-      assertProblem(await call('GET', '/no/such/thing'), 404);
+    it('answers an unknown API path or file with a 404 problem and passes the request id through', async () => {
+      // (any other path is one of the web app's pages, answered with the page as CloudFront does)
+      assertProblem(await call('GET', '/api/no/such/thing'), 404);
+      assertProblem(await call('GET', '/no/such/thing.txt'), 404);
       const response = await fetch(`${gatewayUrl}/api/topics`, { headers: { 'x-request-id': 'sys-test-1' } });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('x-request-id'), 'sys-test-1');
