@@ -10,7 +10,7 @@ import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { createJwksKeyStore } from './jwks.ts';
-import { problems } from './problem.ts';
+import { HttpProblem, problems, transientRetryAfterSeconds } from './problem.ts';
 
 export const tokenAlgorithm = 'ES256';
 
@@ -60,12 +60,19 @@ export function jwksVerification(config: JwksVerificationConfig): TokenVerifierO
   return { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, jwksUrl: config.JWKS_URL };
 }
 
+/** Requests whose token could not be checked because the keys could not be fetched (a 503, not a 401). */
+const keysUnavailableFor = new WeakSet<FastifyRequest>();
+
 function jwksKeyResolver(jwksUrl: string, minRefetchIntervalMs: number | undefined) {
   const store = createJwksKeyStore({ url: jwksUrl, ...(minRefetchIntervalMs ? { minRefetchIntervalMs } : {}) });
-  return async (_request: FastifyRequest, token: { header: { kid?: unknown; alg?: unknown } }) => {
+  return async (request: FastifyRequest, token: { header: { kid?: unknown; alg?: unknown } }) => {
     if (token.header.alg !== tokenAlgorithm) throw new Error(`algorithm ${String(token.header.alg)} is not accepted`);
     if (typeof token.header.kid !== 'string') throw new Error('the token names no key id');
     const key = await store.publicKeyPem(token.header.kid);
+    if (!key && store.lastFetchFailed()) {
+      keysUnavailableFor.add(request);
+      throw new Error('the users service’s keys cannot be fetched right now');
+    }
     if (!key) throw new Error('the token is signed by a key the users service does not publish');
     return key;
   };
@@ -123,6 +130,12 @@ export const tokenVerifier = fp<TokenVerifierOptions>(
       try {
         await request.jwtVerify();
       } catch (error) {
+        if (keysUnavailableFor.has(request)) {
+          // transient, on our side: the client should try the same token again shortly
+          throw new HttpProblem(503, 'The bearer token cannot be checked right now: the signing keys are unavailable', {
+            retryAfterSeconds: transientRetryAfterSeconds,
+          });
+        }
         throw problems.unauthorized(`The bearer token was refused: ${(error as Error).message}`);
       }
       if (!tokenClaims.Check(request.user)) {

@@ -3,7 +3,10 @@
  * so an unknown one must not cost a request to users each time: the JWKS is fetched at most once
  * per `minRefetchIntervalMs` whatever kids arrive (every kid not in the last answer is refused
  * without a fetch until then), and refreshed when older than `maxAgeMs`. A failed or malformed
- * fetch keeps the keys already known, so real tokens keep verifying while users is unreachable.
+ * fetch keeps the keys already known, so real tokens keep verifying while users is unreachable;
+ * it is tried again after `failureRetryMs` (not the full interval: a cold verifier whose first
+ * fetch timed out would otherwise refuse every real token for that long), and while the last
+ * attempt failed an unknown kid means "the keys are unavailable", not "this key is not published".
  */
 import { createPublicKey } from 'node:crypto';
 
@@ -14,12 +17,16 @@ export interface JwksKeyStoreOptions {
   /** known keys are refreshed (not dropped) once the last successful fetch is this old */
   readonly maxAgeMs?: number;
   readonly fetchTimeoutMs?: number;
+  /** the shortest time between two fetches after one failed (users unreachable, slow, answering 5xx) */
+  readonly failureRetryMs?: number;
   readonly now?: () => number;
 }
 
 export interface JwksKeyStore {
   /** the PEM of the published ES256 key with this id, or undefined when none is published */
   publicKeyPem(kid: string): Promise<string | undefined>;
+  /** whether the last fetch failed: what is not known now may simply not have been fetched */
+  lastFetchFailed(): boolean;
 }
 
 /** Only keys that can verify an ES256 signature are kept; anything else in the set is ignored. */
@@ -50,7 +57,9 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
   const minRefetchIntervalMs = options.minRefetchIntervalMs ?? 30_000;
   const maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
   const fetchTimeoutMs = options.fetchTimeoutMs ?? 5_000;
+  const failureRetryMs = Math.min(options.failureRetryMs ?? 1_000, minRefetchIntervalMs);
   const now = options.now ?? Date.now;
+  let failed = false;
   let keys = new Map<string, string>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let attemptedAt = Number.NEGATIVE_INFINITY;
@@ -63,15 +72,17 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
       if (!response.ok) throw new Error(`the JWKS answered ${response.status}`);
       keys = es256Keys(await response.json());
       fetchedAt = now();
+      failed = false;
     } catch {
-      // keep the keys we have: the next attempt comes after the minimum interval
+      // keep the keys we have: the next attempt comes after failureRetryMs
+      failed = true;
     }
   }
 
   /** One fetch at a time, and none sooner than the minimum interval after the last attempt. */
   function refetch(): Promise<void> {
     if (inFlight) return inFlight;
-    if (now() - attemptedAt < minRefetchIntervalMs) return Promise.resolve();
+    if (now() - attemptedAt < (failed ? failureRetryMs : minRefetchIntervalMs)) return Promise.resolve();
     inFlight = fetchKeys().finally(() => {
       inFlight = undefined;
     });
@@ -83,5 +94,6 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
       if (!keys.has(kid) || now() - fetchedAt >= maxAgeMs) await refetch();
       return keys.get(kid);
     },
+    lastFetchFailed: () => failed,
   };
 }

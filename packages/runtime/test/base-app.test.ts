@@ -272,6 +272,52 @@ describe('token verification against a JWKS (as every service but users does it)
   });
 });
 
+describe('a verifier whose JWKS fetch fails (users slow or down when it starts)', () => {
+  it('answers 503 with Retry-After, not 401, and verifies real tokens once the keys are back, long before the refetch interval', async () => {
+    const issuer = await startTestIssuer();
+    let usersUp = false;
+    let fetches = 0;
+    const jwks = createServer(async (_request, response) => {
+      fetches++;
+      if (!usersUp) {
+        response.writeHead(503).end();
+        return;
+      }
+      const published = await fetch(issuer.jwksUrl);
+      response.writeHead(200, { 'content-type': 'application/json' }).end(await published.text());
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    after(() => jwks.close());
+    const { app } = await baseApp();
+    await app.register(async (scope) => {
+      await scope.register(tokenVerifier, {
+        issuer: 'agora-users',
+        audience: 'agora',
+        jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
+        // the interval that bounds forged kids: far longer than this test may take
+        jwksRefetchIntervalMs: 60_000,
+      });
+      scope.get('/private', { onRequest: [scope.authenticate] }, async (request) => ({ sub: request.user.sub }));
+    });
+    const token = craftToken(issuer.privateKeyPem, { alg: 'ES256', kid: issuer.keyId }, userClaims());
+    const call = () => app.inject({ url: '/private', headers: { authorization: `Bearer ${token}` } });
+
+    const cold = await call();
+    assert.equal(cold.statusCode, 503, cold.body);
+    assert.equal(cold.headers['retry-after'], '1');
+    assert.match(String(cold.headers['content-type']), /problem\+json/);
+
+    usersUp = true;
+    let status = 0;
+    for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await call()).statusCode;
+    }
+    assert.equal(status, 200, 'the real token verifies within seconds of the keys coming back');
+    assert.ok(fetches <= 10, `${fetches} fetches: failures are retried at a bounded rate`);
+  });
+});
+
 describe('input the schema alone would not refuse', () => {
   async function appWithRoutes() {
     const { app } = await baseApp({ rateLimitPerMinute: 10_000 });
