@@ -28,6 +28,17 @@ interface Answer {
 
 function client(gatewayUrl: () => string) {
   return async function call(method: string, path: string, options: { token?: string; body?: unknown } = {}) {
+    // As a real client does: a 503 with Retry-After (transient, e.g. the signing keys not yet
+    // fetched by a cold service) is tried again after the time it names, a bounded few times.
+    for (let attempt = 1; ; attempt++) {
+      const answer = await send(method, path, options);
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      if (answer.status !== 503 || !retryAfter || attempt === 3) return answer;
+      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    }
+  };
+
+  async function send(method: string, path: string, options: { token?: string; body?: unknown }) {
     const response = await fetch(`${gatewayUrl()}${path}`, {
       method,
       headers: {
@@ -38,7 +49,7 @@ function client(gatewayUrl: () => string) {
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} } as Answer;
-  };
+  }
 }
 
 function assertProblem(answer: Answer, status: number) {
