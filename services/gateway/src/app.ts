@@ -11,7 +11,6 @@
  */
 
 import { type IncomingHttpHeaders, METHODS } from 'node:http';
-import type { Readable } from 'node:stream';
 import { matchesPathPattern, serviceForPath, webApp } from '@agora/catalogue';
 import { sendWebApp, type WebAppFiles } from '@agora/dashboard/serve';
 import { accessLogOptions } from '@agora/runtime/access-log';
