@@ -7,13 +7,14 @@
  * next task that starts. A message posted through the API appears live on both topics processes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { emulatorClients } from '../src/local/emulator-clients.ts';
 import { type RunningProcess, type RunningSystem, startSystem } from '../src/local/launcher.ts';
 import { type EventStreamReader, readEventStream } from '../src/testing/event-stream-reader.ts';
+import { startedForTheFile } from '../src/testing/file-fixture.ts';
 import { uniquePrefix } from '../src/testing/testing.ts';
 import { until } from '../src/wait.ts';
 
@@ -21,38 +22,42 @@ let system: RunningSystem;
 let clients: ReturnType<typeof emulatorClients>;
 let token = '';
 
-before(async () => {
-  system = await startSystem({ prefix: uniquePrefix('live'), gatewayPort: 0, logLevel: 'debug' });
-  clients = emulatorClients(system.endpoint);
-  const started = [
-    await system.startTask('inventory'),
-    await system.startTask('inventory'),
-    await system.startTask('topics'),
-  ];
-  await Promise.all(
-    started.map((task) => until(async () => subscribedQueue(task) !== undefined, `${task.name}'s live queue`, 60_000)),
-  );
-  const username = `live_${process.pid}`;
-  const call = (path: string, body: unknown) =>
-    fetch(`${system.gatewayUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  assert.equal(
-    (await call('/api/users', { username, password: 'correct horse battery', displayName: 'Live' })).status,
-    201,
-  );
-  token = (
-    (await (await call('/api/auth/login', { username, password: 'correct horse battery' })).json()) as {
-      accessToken: string;
-    }
-  ).accessToken;
-});
-after(async () => {
-  clients?.destroy();
-  await system?.stop();
-});
+startedForTheFile(
+  async () => {
+    system = await startSystem({ prefix: uniquePrefix('live'), gatewayPort: 0, logLevel: 'debug' });
+    clients = emulatorClients(system.endpoint);
+    const started = [
+      await system.startTask('inventory'),
+      await system.startTask('inventory'),
+      await system.startTask('topics'),
+    ];
+    await Promise.all(
+      started.map((task) =>
+        until(async () => subscribedQueue(task) !== undefined, `${task.name}'s live queue`, 60_000),
+      ),
+    );
+    const username = `live_${process.pid}`;
+    const call = (path: string, body: unknown) =>
+      fetch(`${system.gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    assert.equal(
+      (await call('/api/users', { username, password: 'correct horse battery', displayName: 'Live' })).status,
+      201,
+    );
+    token = (
+      (await (await call('/api/auth/login', { username, password: 'correct horse battery' })).json()) as {
+        accessToken: string;
+      }
+    ).accessToken;
+  },
+  async () => {
+    clients?.destroy();
+    await system?.stop();
+  },
+);
 
 /** The live queue a process logged it subscribed (its own, made at start). */
 function subscribedQueue(task: RunningProcess): string | undefined {

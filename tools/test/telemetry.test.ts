@@ -9,11 +9,12 @@
  * interval, here 1 s) are valid documents with the route, consumer and worker figures.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { emfProblems } from '@agora/runtime/metrics';
 import { createUsersRepo } from '@agora/users/users-repo';
 import { emulatorClients } from '../src/local/emulator-clients.ts';
 import { type RunningSystem, startSystem } from '../src/local/launcher.ts';
+import { startedForTheFile } from '../src/testing/file-fixture.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../src/testing/otlp-receiver.ts';
 import { uniquePrefix } from '../src/testing/testing.ts';
 import { until } from '../src/wait.ts';
@@ -21,21 +22,22 @@ import { until } from '../src/wait.ts';
 let receiver: OtlpReceiver;
 let system: RunningSystem;
 
-before(async () => {
-  receiver = await startOtlpReceiver();
-  system = await startSystem({
-    prefix: uniquePrefix('trace'),
-    gatewayPort: 0,
-    logLevel: 'info',
-    traces: { otlpEndpoint: receiver.endpoint },
-    serviceEnv: { POLL_WAIT_SECONDS: '1', METRICS_INTERVAL_SECONDS: '1' },
-  });
-});
-
-after(async () => {
-  await system?.stop();
-  await receiver?.close();
-});
+startedForTheFile(
+  async () => {
+    receiver = await startOtlpReceiver();
+    system = await startSystem({
+      prefix: uniquePrefix('trace'),
+      gatewayPort: 0,
+      logLevel: 'info',
+      traces: { otlpEndpoint: receiver.endpoint },
+      serviceEnv: { POLL_WAIT_SECONDS: '1', METRICS_INTERVAL_SECONDS: '1' },
+    });
+  },
+  async () => {
+    await system?.stop();
+    await receiver?.close();
+  },
+);
 
 const json = { 'content-type': 'application/json' };
 

@@ -7,11 +7,12 @@
  * cannot be installed (no java or mvn).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { traceViewerUnavailable } from '@agora/tools/install/trace-viewer';
 import { emulatorClients } from '@agora/tools/local/emulator-clients';
 import { type RunningSystem, startSystem } from '@agora/tools/local/launcher';
 import { startTraceViewer, type TraceViewer } from '@agora/tools/local/trace-viewer';
+import { startedForTheFile } from '@agora/tools/testing/file-fixture';
 import { uniquePrefix } from '@agora/tools/testing/testing';
 import { eventually } from '@agora/tools/wait';
 import { createUsersRepo } from '@agora/users/users-repo';
@@ -21,22 +22,23 @@ const unavailable = await traceViewerUnavailable();
 let viewer: TraceViewer | undefined;
 let system: RunningSystem | undefined;
 
-before(async () => {
-  if (unavailable) return;
-  viewer = await startTraceViewer();
-  system = await startSystem({
-    prefix: uniquePrefix('traces'),
-    gatewayPort: 0,
-    logLevel: 'warn',
-    traces: { zipkinEndpoint: viewer.spansEndpoint },
-    serviceEnv: { POLL_WAIT_SECONDS: '1' },
-  });
-});
-
-after(async () => {
-  await system?.stop();
-  await viewer?.stop();
-});
+startedForTheFile(
+  async () => {
+    if (unavailable) return;
+    viewer = await startTraceViewer();
+    system = await startSystem({
+      prefix: uniquePrefix('traces'),
+      gatewayPort: 0,
+      logLevel: 'warn',
+      traces: { zipkinEndpoint: viewer.spansEndpoint },
+      serviceEnv: { POLL_WAIT_SECONDS: '1' },
+    });
+  },
+  async () => {
+    await system?.stop();
+    await viewer?.stop();
+  },
+);
 
 interface ZipkinSpan {
   readonly traceId: string;
