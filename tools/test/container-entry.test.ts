@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseEnv } from 'node:util';
 import { services as catalogueServices, resourceById, type ServiceDefinition } from '@agora/catalogue';
 import { freePort } from '../src/local/emulator.ts';
@@ -18,6 +18,7 @@ import { type RunningSystem, startSystem } from '../src/local/launcher.ts';
 import { repoRoot } from '../src/paths.ts';
 import { readCompose } from '../src/testing/compose-file.ts';
 import { execForm, finalStage, parseDockerfile, stageEnvironment } from '../src/testing/dockerfile.ts';
+import { startedForTheFile } from '../src/testing/file-fixture.ts';
 import { assembleImageTree, installProductionDependencies } from '../src/testing/image-tree.ts';
 import { emulatorEndpoint, uniquePrefix } from '../src/testing/testing.ts';
 import { waitForHttp } from '../src/wait.ts';
@@ -33,21 +34,24 @@ let work: string;
 let deps: string;
 let system: RunningSystem | undefined;
 
-before(async () => {
-  await emulatorEndpoint();
-  work = await mkdtemp(join(tmpdir(), 'agora-image-'));
-  deps = join(work, 'deps');
-  const [, started] = await Promise.all([
-    installProductionDependencies(deps),
-    startSystem({ prefix: uniquePrefix('entry'), gatewayPort: 0, logLevel: 'warn' }),
-  ]);
-  system = started;
-});
-
-after(async () => {
-  await system?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+startedForTheFile(
+  async () => {
+    await emulatorEndpoint();
+    work = await mkdtemp(join(tmpdir(), 'agora-image-'));
+    deps = join(work, 'deps');
+    // Both settle before this returns, so a failed install never leaves a system nobody stops.
+    const [installed, started] = await Promise.allSettled([
+      installProductionDependencies(deps),
+      startSystem({ prefix: uniquePrefix('entry'), gatewayPort: 0, logLevel: 'warn' }),
+    ]);
+    if (started.status === 'fulfilled') system = started.value;
+    for (const outcome of [installed, started]) if (outcome.status === 'rejected') throw outcome.reason;
+  },
+  async () => {
+    await system?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  },
+);
 
 function runImageCommand(app: string, env: Record<string, string>) {
   const child = spawn(command[0] as string, command.slice(1), {
