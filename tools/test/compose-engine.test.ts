@@ -42,6 +42,7 @@ else
     let gatewayUrl = '';
     let endpoint = '';
     let viewerUrl = '';
+    let upSeconds = 0;
     const compose = () => {
       if (!project) throw new Error('the project did not come up');
       return project;
@@ -68,10 +69,12 @@ else
         gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
         endpoint = `http://127.0.0.1:${emulatorPort}`;
         viewerUrl = `http://127.0.0.1:${tracesPort}`;
+        const starting = Date.now();
         await project.run(
           ['up', '--build', '--detach', '--wait', '--wait-timeout', '300', '--scale', `inventory-worker=${workers}`],
           900_000,
         );
+        upSeconds = (Date.now() - starting) / 1000;
       },
       { timeout: 900_000 },
     );
@@ -84,7 +87,8 @@ else
       { timeout: 300_000 },
     );
 
-    test('every container is healthy, the bootstrap finished, and both workers run', async () => {
+    test('every container is healthy, the bootstrap finished, and both workers run', async (t) => {
+      t.diagnostic(`docker compose up --build --wait took ${upSeconds.toFixed(1)} s`);
       const containers = await compose().containers();
       const byService = Map.groupBy(containers, (container) => container.Service);
       const bootstrap = byService.get('bootstrap') ?? [];
