@@ -24,7 +24,13 @@ import { Construct } from 'constructs';
 import { type Catalogue, deadLetterQueueName, physicalName, type ServiceDefinition } from './catalogue.ts';
 import type { Settings } from './settings.ts';
 
-/** The ADOT collector image, pinned (public ECR, no Docker Hub). */
+/**
+ * The ADOT collector image, pinned (public ECR, no Docker Hub). v0.43.3 is a published release:
+ * aws-observability/aws-otel-collector has docs/releases/v0.43.3.md (2025-05-15, the tag
+ * v0.43.3: Go 1.24.3) and public task definitions pin this very image; releases went on to v0.50.0
+ * (2026-08-25). It cannot be pulled from this machine (no registry but the package ones), so a
+ * move to a newer release wants a deploy rehearsal of the collector configuration first.
+ */
 export const collectorImage = 'public.ecr.aws/aws-observability/aws-otel-collector:v0.43.3';
 /** Where the service's exporter finds the sidecar (tracing.ts reads OTEL_EXPORTER_OTLP_ENDPOINT). */
 export const collectorEndpoint = 'http://127.0.0.1:4318';

@@ -18,6 +18,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { stringify } from 'yaml';
+import { zipkinVersion } from '../src/install/trace-viewer.ts';
 import { bootstrap, type EmulatorResources } from '../src/local/bootstrap.ts';
 import { containerEnvFile, containerEnvironment, containerUrl, envFileText } from '../src/local/container-env.ts';
 import { emulatorCredentials, ensureEmulatorInstalled, venvDir } from '../src/local/emulator.ts';
@@ -197,6 +198,16 @@ describe('docker-compose.yml', () => {
     const version = /^moto\[server\]==(\S+)$/m.exec(requirements)?.[1];
     assert.ok(version);
     assert.equal(container('moto').image, `motoserver/moto:${version}`);
+  });
+
+  test("the traces profile's viewer is the Zipkin release `npm run up -- --traces` runs, waited for only when on", async () => {
+    const viewer = container('zipkin');
+    assert.deepEqual(viewer.profiles, ['traces']);
+    const dockerfile = await readFile(`${repoRoot}${viewer.build?.context}/Dockerfile`, 'utf8');
+    assert.equal(/^ARG ZIPKIN_VERSION=(\S+)$/m.exec(dockerfile)?.[1], zipkinVersion);
+    assert.deepEqual(container('bootstrap').depends_on?.zipkin, { condition: 'service_healthy', required: false });
+    assert.equal(container('bootstrap').environment?.AGORA_TRACE_VIEWER, 'http://zipkin:9411');
+    for (const service of services) assert.equal(container(service.name).profiles, undefined, service.name);
   });
 
   test('queue URLs carry the host the bootstrap used, which every container resolves', () => {

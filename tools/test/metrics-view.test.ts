@@ -62,3 +62,11 @@ test('routes, consumers and the worker, summed over the window; older and invali
   assert.match(text, /Event path\n.*\nusers +agora-users-events +3 +1 +2500/);
   assert.match(text, /Ingest path\n.*\ninventory-worker +2 +0 +10 +1 +4 +2000/);
 });
+
+test('an empty window prints each table with what it is waiting for', () => {
+  const text = formatSummary(summarizeMetrics([]), 5);
+  assert.equal(
+    text,
+    'Agora metrics, last 5 min (0 EMF documents)\n\nRequest path\n  (no requests)\n\nEvent path\n  (no messages)\n\nIngest path\n  (no files)\n',
+  );
+});

@@ -11,13 +11,13 @@
  *   3. CPU-µs per `GET /health`: a bare Fastify hello-world vs the users service, directly.
  *   BENCH_REQUESTS (default 1000) per step.
  */
-import { readFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { createBaseApp } from '@agora/runtime/http';
 import { createLogger } from '@agora/runtime/logger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
 import { type RunningSystem, startSystem } from '../local/launcher.ts';
+import { cpuMicros } from '../testing/process-cpu.ts';
 import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
 import { startHello, topicWithFiftyMessages } from './bench-fixtures.ts';
@@ -74,15 +74,6 @@ async function inProcessLogBytes() {
   await previous.close();
   await current.close();
   return { previous: before.bytes() / requests, current: now.bytes() / requests };
-}
-
-/** The process's own CPU time (user + system), in µs, from /proc/<pid>/stat. */
-async function cpuMicros(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // fields after the command name (which may hold spaces) start at state; utime, stime are 14th, 15th
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
 }
 
 interface Meter {

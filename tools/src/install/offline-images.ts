@@ -165,15 +165,17 @@ export async function ensureOfflineImages(log: (line: string) => void = console.
   const missing = {
     node: !(await imageExists(pins.node.tag)),
     moto: !(await imageExists(pins.moto.tag)),
+    // compose's trace viewer (tools/trace-viewer/Dockerfile) builds on it directly
+    debian: !(await imageExists(pins.debian.tag)),
   };
   const built: string[] = [];
-  if (!missing.node && !missing.moto) {
-    log(`images:offline: ${pins.node.tag} and ${pins.moto.tag} are present`);
+  if (!missing.node && !missing.moto && !missing.debian) {
+    log(`images:offline: ${pins.debian.tag}, ${pins.node.tag} and ${pins.moto.tag} are present`);
     return built;
   }
   const work = await mkdtemp(join(tmpdir(), 'agora-offline-images-'));
   try {
-    if (!(await imageExists(pins.debian.tag))) {
+    if (missing.debian) {
       log(`images:offline: building ${pins.debian.tag} (mmdebstrap minbase)`);
       await buildDebian(pins.debian.tag, pins.debian.suite, work);
       built.push(pins.debian.tag);

@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ServiceDefinition, serviceNamed, services } from '@agora/catalogue';
 import type { EmulatorResources } from './bootstrap.ts';
-import { serviceEnvironment } from './service-env.ts';
+import { serviceEnvironment, type TracesDestination, tracingEnvironment } from './service-env.ts';
 
 /** The file every container's start command reads (Dockerfile.base's CMD); one folder per service. */
 export const containerEnvFile = '/run/agora/service.env';
@@ -21,11 +21,12 @@ export function containerEnvironment(
   service: ServiceDefinition,
   deployment: EmulatorResources,
   signingKeyPem: string,
+  traces?: TracesDestination,
 ): Record<string, string> {
-  return serviceEnvironment(service, deployment, {
-    urlOf: (name) => containerUrl(serviceNamed(name)),
-    signingKeyPem,
-  });
+  return {
+    ...tracingEnvironment(service.name, traces),
+    ...serviceEnvironment(service, deployment, { urlOf: (name) => containerUrl(serviceNamed(name)), signingKeyPem }),
+  };
 }
 
 /** Node's --env-file syntax: double-quoted values may span lines (the PEM key does). */
@@ -38,18 +39,24 @@ export function envFileText(env: Record<string, string>): string {
     .join('');
 }
 
-/** Writes <dir>/<service>/service.env for every service in the catalogue; returns the files. */
+/**
+ * Writes <dir>/<service>/service.env for every service in the catalogue; returns the files. With
+ * `traces`, every process sends its spans there (compose's `traces` profile).
+ */
 export async function writeContainerEnvironments(
   dir: string,
   deployment: EmulatorResources,
   signingKeyPem: string,
+  traces?: TracesDestination,
 ): Promise<string[]> {
   const written: string[] = [];
   for (const service of services) {
     const folder = join(dir, service.name);
     await mkdir(folder, { recursive: true });
     const file = join(folder, 'service.env');
-    await writeFile(file, envFileText(containerEnvironment(service, deployment, signingKeyPem)), { mode: 0o600 });
+    await writeFile(file, envFileText(containerEnvironment(service, deployment, signingKeyPem, traces)), {
+      mode: 0o600,
+    });
     written.push(file);
   }
   return written;

@@ -13,7 +13,12 @@ import { bootstrap, type EmulatorResources } from './bootstrap.ts';
 import { generateSigningKeyPem } from './dev-key.ts';
 import { emulatorCredentials, freePort, startEmulator } from './emulator.ts';
 import { emulatorClients } from './emulator-clients.ts';
-import { type ServiceLocations, serviceEnvironment } from './service-env.ts';
+import {
+  type ServiceLocations,
+  serviceEnvironment,
+  type TracesDestination,
+  tracingEnvironment,
+} from './service-env.ts';
 import { TargetGroupControl } from './target-group-control.ts';
 
 export interface SystemOptions {
@@ -44,7 +49,7 @@ export interface SystemOptions {
 
 export type Topology = 'microservices' | 'monolith';
 
-export type TracesDestination = { readonly otlpEndpoint: string } | { readonly zipkinEndpoint: string };
+export type { TracesDestination } from './service-env.ts';
 
 export interface RunningProcess {
   readonly name: string;
@@ -76,17 +81,6 @@ export interface RunningSystem {
 }
 
 export const instrumentModule = '@agora/runtime/instrument';
-
-/** The tracing variables of one process (tracing.ts reads them): its name, and where its spans go when asked. */
-function tracingEnvironment(serviceName: string, traces: TracesDestination | undefined): Record<string, string> {
-  if (!traces) return { OTEL_SERVICE_NAME: serviceName };
-  const destination: Record<string, string> =
-    'otlpEndpoint' in traces
-      ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint }
-      : { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: traces.zipkinEndpoint };
-  // Spans leave within half a second: a developer (or a test) sees a trace as soon as it ends.
-  return { OTEL_SERVICE_NAME: serviceName, ...destination, OTEL_BSP_SCHEDULE_DELAY: '500' };
-}
 
 /** Generous: a loaded two-core machine starts eight Node processes slowly; a crash still ends the wait at once. */
 const readyTimeoutMs = 60_000;

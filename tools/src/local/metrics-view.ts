@@ -156,62 +156,59 @@ export function summarizeMetrics(lines: readonly string[], sinceMs = 0): Metrics
   };
 }
 
-function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  const cells = [headers, ...rows.map((row) => row.map(String))];
-  const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
-  return cells
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
+/** One column of a table: its header and how a row's cell reads. */
+type Column<Row> = readonly [header: string, cell: (row: Row) => string | number];
 
 const ms = (value: number | undefined) => (value === undefined ? '-' : `${Math.round(value * 10) / 10}`);
 
-function section(title: string, empty: string, headers: readonly string[], rows: (string | number)[][]): string {
-  return `\n${title}\n${rows.length === 0 ? `  (${empty})` : table(headers, rows)}`;
+/** The one printer of every table: a title, then aligned columns, or `(empty)` when there is no row. */
+function section<Row>(title: string, empty: string, columns: readonly Column<Row>[], rows: readonly Row[]): string {
+  if (rows.length === 0) return `\n${title}\n  (${empty})`;
+  const cells = [columns.map(([header]) => header), ...rows.map((row) => columns.map(([, cell]) => String(cell(row))))];
+  const widths = columns.map((_, column) => Math.max(...cells.map((line) => (line[column] ?? '').length)));
+  const lines = cells.map((line) =>
+    line
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  return `\n${title}\n${lines.join('\n')}`;
 }
+
+const routeColumns: readonly Column<RouteRow>[] = [
+  ['service', (row) => row.service],
+  ['route', (row) => row.route],
+  ['requests', (row) => row.requests],
+  ['5xx', (row) => row.errors5xx],
+  ['p50 ms', (row) => ms(row.p50Ms)],
+  ['p99 ms', (row) => ms(row.p99Ms)],
+  ['max ms', (row) => ms(row.maxMs)],
+];
+
+const consumerColumns: readonly Column<ConsumerRow>[] = [
+  ['service', (row) => row.service],
+  ['queue', (row) => row.queue],
+  ['processed', (row) => row.processed],
+  ['failed', (row) => row.failed],
+  ['max age ms', (row) => ms(row.maxAgeMs)],
+];
+
+const ingestColumns: readonly Column<IngestRow>[] = [
+  ['service', (row) => row.service],
+  ['files done', (row) => row.filesLoaded],
+  ['files failed', (row) => row.filesFailed],
+  ['rows', (row) => row.rows],
+  ['rejected', (row) => row.rowsRejected],
+  ['alerts', (row) => row.alertsSent],
+  ['rows/s', (row) => (row.rowsPerSecond === undefined ? '-' : Math.round(row.rowsPerSecond))],
+];
 
 export function formatSummary(summary: MetricsSummary, windowMinutes: number): string {
   const parts = [
     `Agora metrics, last ${windowMinutes} min (${summary.documents} EMF documents)`,
-    section(
-      'Request path',
-      'no requests',
-      ['service', 'route', 'requests', '5xx', 'p50 ms', 'p99 ms', 'max ms'],
-      summary.routes.map((row) => [
-        row.service,
-        row.route,
-        row.requests,
-        row.errors5xx,
-        ms(row.p50Ms),
-        ms(row.p99Ms),
-        ms(row.maxMs),
-      ]),
-    ),
-    section(
-      'Event path',
-      'no messages',
-      ['service', 'queue', 'processed', 'failed', 'max age ms'],
-      summary.consumers.map((row) => [row.service, row.queue, row.processed, row.failed, ms(row.maxAgeMs)]),
-    ),
-    section(
-      'Ingest path',
-      'no files',
-      ['service', 'files done', 'files failed', 'rows', 'rejected', 'alerts', 'rows/s'],
-      summary.ingest.map((row) => [
-        row.service,
-        row.filesLoaded,
-        row.filesFailed,
-        row.rows,
-        row.rowsRejected,
-        row.alertsSent,
-        row.rowsPerSecond === undefined ? '-' : Math.round(row.rowsPerSecond),
-      ]),
-    ),
+    section('Request path', 'no requests', routeColumns, summary.routes),
+    section('Event path', 'no messages', consumerColumns, summary.consumers),
+    section('Ingest path', 'no files', ingestColumns, summary.ingest),
   ];
   if (summary.invalid > 0) parts.push(`\n${summary.invalid} line(s) were not valid EMF documents`);
   return `${parts.join('\n')}\n`;

@@ -54,3 +54,17 @@ export function serviceEnvironment(
       : {}),
   };
 }
+
+/** Where a process sends its spans: an OTLP receiver, or the local trace viewer's Zipkin endpoint. */
+export type TracesDestination = { readonly otlpEndpoint: string } | { readonly zipkinEndpoint: string };
+
+/** The tracing variables of one process (tracing.ts reads them): its name, and where its spans go when asked. */
+export function tracingEnvironment(serviceName: string, traces: TracesDestination | undefined): Record<string, string> {
+  if (!traces) return { OTEL_SERVICE_NAME: serviceName };
+  const destination: Record<string, string> =
+    'otlpEndpoint' in traces
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: traces.otlpEndpoint }
+      : { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: traces.zipkinEndpoint };
+  // Spans leave within half a second: a developer (or a test) sees a trace as soon as it ends.
+  return { OTEL_SERVICE_NAME: serviceName, ...destination, OTEL_BSP_SCHEDULE_DELAY: '500' };
+}

@@ -16,7 +16,8 @@ export interface ComposeService {
   readonly build?: { readonly context: string; readonly dockerfile?: string; readonly args?: Record<string, string> };
   readonly command?: string[] | string;
   readonly environment?: Record<string, string>;
-  readonly depends_on?: Record<string, { readonly condition: string }>;
+  readonly depends_on?: Record<string, { readonly condition: string; readonly required?: boolean }>;
+  readonly profiles?: readonly string[];
   readonly volumes?: readonly ComposeVolume[];
   readonly ports?: readonly string[];
   readonly container_name?: string;
