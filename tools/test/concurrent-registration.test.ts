@@ -49,7 +49,7 @@ async function usersNamed(username: string): Promise<(string | undefined)[]> {
 }
 
 describe(`${parallel} parallel registrations of one username, through two users processes`, () => {
-  it(`give exactly one 201 in each of ${rounds} rounds, and one user in the table`, async () => {
+  it(`give exactly one 201 in each of ${rounds} rounds, and one user in the table`, { timeout: 600_000 }, async () => {
     const tasks = await Promise.all([usersTask(), usersTask()]);
     for (let round = 0; round < rounds; round++) {
       const username = `race_${process.pid}_${round}_${Date.now() % 100_000}`;

@@ -81,7 +81,7 @@ async function uploadAsManager(running: RunningSystem): Promise<string> {
   return uploaded.headers.get('x-request-id') as string;
 }
 
-test('the upload trace in the local trace viewer', { skip: unavailable }, async () => {
+test('the upload trace in the local trace viewer', { skip: unavailable, timeout: 600_000 }, async () => {
   const running = system as RunningSystem;
   const traces = viewer as TraceViewer;
   const requestId = await uploadAsManager(running);
