@@ -1,20 +1,20 @@
 /**
  * The inventory table: one item per (store, item). The only module that knows its keys and
  * expressions. Besides the stock, an item remembers the upload that wrote it last (`uploadId`)
- * and, while its stock alert is written but not yet published, `pendingAlert` (that upload's id)
- * and `alertKind`: what lets a file be loaded again, after a crash or a duplicate delivery, with
- * the same outcome as one clean load (see worker/load-stock.ts).
+ * and, when that write made a stock transition, `pendingAlert` (that upload's id), `alertKind` and
+ * `alertRow` (how far into the file it was written): the alert is pending until the upload's
+ * checkpoint passes that row. What lets a file be loaded again, after a crash or a duplicate
+ * delivery, with the same outcome as one clean load (see worker/load-stock.ts).
  */
 
 import type { Backoff } from '@agora/runtime/backoff';
-import { batchGetAll, batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import { batchGetAll, batchWriteAll, type CursorPage, pageOf } from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   type DynamoDBDocumentClient,
   paginateQuery,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
 export interface StockKey {
@@ -35,9 +35,15 @@ export type AlertKind = 'out-of-stock' | 'back-in-stock';
 export interface StoredStockItem extends StockItem {
   /** the count before `uploadId` changed it, when known */
   readonly previousCount?: number;
-  /** set (to `uploadId`) from the write that makes a transition until its alert is published */
+  /**
+   * set (to `uploadId`) by the write that makes a transition; its alert is published once the
+   * upload's checkpoint passes `alertRow` (the mark is never cleared by a write of its own: the
+   * next write of the item replaces it)
+   */
   readonly pendingAlert?: string;
   readonly alertKind?: AlertKind;
+  /** the rows read, at the end of the chunk that wrote this transition */
+  readonly alertRow?: number;
 }
 
 export function stockKey(key: StockKey): string {
@@ -136,12 +142,17 @@ export function createInventoryRepo(
       return Items.length > 0;
     },
 
-    /** Items whose alert `uploadId` wrote but did not publish (a crash came in between). */
-    async pendingAlerts(uploadId: string): Promise<StoredStockItem[]> {
+    /**
+     * Items whose alert `uploadId` wrote past row `afterRow` (its checkpoint): published or not,
+     * nothing recorded that they were. A mark without `alertRow` (written before marks carried
+     * one) counts as pending.
+     */
+    async pendingAlerts(uploadId: string, afterRow: number): Promise<StoredStockItem[]> {
       return queryAll({
         IndexName: pendingAlertsIndex,
         KeyConditionExpression: 'pendingAlert = :upload',
-        ExpressionAttributeValues: { ':upload': uploadId },
+        FilterExpression: 'attribute_not_exists(alertRow) OR alertRow > :after',
+        ExpressionAttributeValues: { ':upload': uploadId, ':after': afterRow },
       });
     },
 
@@ -154,30 +165,6 @@ export function createInventoryRepo(
         PutRequest: { Item: { ...item, ...(item.count === 0 ? { outOfStockStore: item.store } : {}) } },
       }));
       return batchWriteAll(documents, tableName, puts, writeOptions);
-    },
-
-    /**
-     * Records that `uploadId`'s alerts for these items went out (unless a newer upload has since
-     * written one): a conditional UpdateItem each, all at once. Conditional, so not a
-     * BatchWriteItem (which takes no condition); not a TransactWriteItems either, which would
-     * cost two write units per item and fail as a whole on one newer write.
-     */
-    async markAlerted(keys: readonly StockKey[], uploadId: string): Promise<void> {
-      await Promise.all(
-        keys.map((key) =>
-          unlessConditionFails(
-            documents.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: { store: key.store, item: key.item },
-                UpdateExpression: 'REMOVE pendingAlert, alertKind',
-                ConditionExpression: 'uploadId = :upload',
-                ExpressionAttributeValues: { ':upload': uploadId },
-              }),
-            ),
-          ),
-        ),
-      );
     },
 
     /** A store's items by name; with `outOfStockOnly`, only those at zero (from the sparse index). */

@@ -6,8 +6,11 @@
  *
  * - count 0, item not at zero (absent or above) → out-of-stock; count > 0, item at zero →
  *   back-in-stock; anything else → no alert (an item already at zero gets none).
- * - A write that makes a transition carries `pendingAlert` (the upload id) and the alert's kind
- *   in the same BatchWriteItem; once the alert is published, that mark is removed.
+ * - A write that makes a transition carries `pendingAlert` (the upload id), the alert's kind and
+ *   `alertRow` (where in the file its chunk ends) in the same BatchWriteItem. Nothing is written
+ *   per alert once it is published: the upload's checkpoint, written after every chunk that
+ *   published alerts (one write per chunk, not one per alert), says that every alert up to its
+ *   row went out. A mark stays on its item until the item's next write replaces it.
  *
  * Unchanged rows cost no write: each chunk first reads its items' current counts (one eventually
  * consistent BatchGetItem per 100 keys, projected to count and last writer; at a fifth of a
@@ -19,17 +22,18 @@
  *
  * Why a second run of the same file (a duplicate event, or a redelivery after the worker was
  * killed halfway) ends exactly like one clean run:
- * - a rerun first publishes the alerts its earlier attempt wrote but did not get to publish (the
- *   sparse pending-alerts index names exactly those), so none is lost;
+ * - a rerun first publishes the alerts its earlier attempts wrote past the checkpoint (the sparse
+ *   pending-alerts index names this upload's marks; those up to the checkpoint's row went out),
+ *   so none is lost;
  * - rows the earlier attempt applied are recognised without reading them: an item this upload
  *   set to zero is in the zero set with this upload's id (no write, no alert again); an item it
  *   raised above zero is no longer at zero, so it makes no transition again;
  * - rows it did not reach are judged against the state before the file, as in a clean run.
  * - a rerun that knows how far an earlier attempt committed (`resumeAfter`, every chunk up to it
  *   written and its alerts published) reads those rows only to count them, and writes from there.
- * The one window left, a crash between publishing a batch of alerts and removing their marks,
- * republishes that batch's alerts (at most 4 batches of 10 are in flight) with the same
- * `alertId` (consumers can drop them). Repeated (store, item) rows:
+ * The one window left, a crash between publishing a chunk's alerts and writing the checkpoint
+ * that follows at once, republishes those alerts (at most two chunks' worth: two chunks are in
+ * flight) with the same `alertId` (consumers can drop them). Repeated (store, item) rows:
  * within a chunk the last one wins; across chunks each is applied in file order.
  */
 import type { InventoryRepo, StoredStockItem } from '../inventory-repo.ts';
@@ -61,7 +65,10 @@ export interface LoadOptions {
   readonly onProgress?: (rowsRead: number) => void;
   /** where an earlier attempt's committed work ends: its rows are read (to count) but not written */
   readonly resumeAfter?: Checkpoint | undefined;
-  /** called after each chunk whose writes and alerts, and all before it, are committed */
+  /**
+   * called after each chunk whose writes and alerts, and all before it, are committed, in file
+   * order, before the next chunk's commit (a checkpoint written here ends the chunk's window)
+   */
   readonly onCommitted?: (committed: Checkpoint) => Promise<void> | void;
 }
 
@@ -102,6 +109,7 @@ export async function loadStock(
   let rowsAccepted = 0;
   let rowsRejected = 0;
   const skipRows = options.resumeAfter?.rows ?? 0;
+  /** alerts published by committed chunks (and this attempt's republishing of pending ones) */
   let alertsSent = options.resumeAfter?.alertsSent ?? 0;
   let writeRequests = 0;
   let rowsUnchanged = 0;
@@ -112,22 +120,14 @@ export async function loadStock(
     (options.resumeAfter?.storesWithoutItems ?? []).map((store) => [store, false]),
   );
   const storesWithoutItems = new Set(options.resumeAfter?.storesWithoutItems);
-  let inFlight:
-    | { readonly done: Promise<void>; readonly keys: ReadonlySet<string>; readonly rowsRead: number }
-    | undefined;
+  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
 
-  /** Alerts in batches of 10 (one PublishBatch, then their marks removed), a few batches at once. */
+  /** Alerts in batches of 10 (one PublishBatch each), a few batches at once. */
   async function publish(alerts: readonly StockAlert[]): Promise<void> {
     const batches: StockAlert[][] = [];
     for (let at = 0; at < alerts.length; at += alertBatchLimit) batches.push(alerts.slice(at, at + alertBatchLimit));
     for (let at = 0; at < batches.length; at += alertBatchesInFlight) {
-      await Promise.all(
-        batches.slice(at, at + alertBatchesInFlight).map(async (batch) => {
-          await deps.alerts.publish(batch);
-          await inventory.markAlerted(batch, uploadId);
-          alertsSent += batch.length;
-        }),
-      );
+      await Promise.all(batches.slice(at, at + alertBatchesInFlight).map((batch) => deps.alerts.publish(batch)));
     }
   }
 
@@ -203,7 +203,7 @@ export async function loadStock(
         updatedAt,
         uploadId,
         ...(atZero && atZero.uploadId !== uploadId ? { previousCount: 0 } : {}),
-        ...(kind ? { pendingAlert: uploadId, alertKind: kind } : {}),
+        ...(kind ? { pendingAlert: uploadId, alertKind: kind, alertRow: rowsRead } : {}),
       };
       writes.push(item);
       if (row.count === 0) zeros.set(row.item, item);
@@ -217,17 +217,21 @@ export async function loadStock(
     const done = (async () => {
       writeRequests += await inventory.putMany(writes);
       await publish(alerts);
+      // Committed once every chunk before it is (each chunk's `done` ends with its commit).
+      await previous?.done;
+      alertsSent += alerts.length;
+      await options.onCommitted?.({ rows: rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
     })();
     done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
-    inFlight = { done, keys, rowsRead };
+    inFlight = { done, keys };
     await previous?.done;
-    // This flush awaited every chunk before `previous` too: all of it is committed.
-    if (previous) {
-      await options.onCommitted?.({ rows: previous.rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
-    }
   }
 
-  if (options.resume) await publish((await inventory.pendingAlerts(uploadId)).map(toAlert));
+  if (options.resume) {
+    const pendingAlerts = (await inventory.pendingAlerts(uploadId, skipRows)).map(toAlert);
+    await publish(pendingAlerts);
+    alertsSent += pendingAlerts.length;
+  }
 
   for await (const record of records) {
     if ((rowsAccepted + rowsRejected + 1) % progressEvery === 0) options.onProgress?.(rowsAccepted + rowsRejected + 1);
