@@ -8,7 +8,13 @@
  */
 
 import type { Backoff } from '@agora/runtime/backoff';
-import { batchGetAll, batchWriteAll, type CursorPage, pageOf } from '@agora/runtime/dynamo';
+import {
+  batchGetAll,
+  batchWriteMarshalled,
+  type CursorPage,
+  type MarshalledWriteRequest,
+  pageOf,
+} from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   type DynamoDBDocumentClient,
@@ -62,6 +68,26 @@ function toStockItem(item: Record<string, unknown>): StockItem {
     count: item.count as number,
     updatedAt: item.updatedAt as string,
     uploadId: item.uploadId as string,
+  };
+}
+
+/** An item's put in DynamoDB's attribute-value form, built here rather than by the document client (CPU per row). */
+function putRequest(item: StoredStockItem): MarshalledWriteRequest {
+  return {
+    PutRequest: {
+      Item: {
+        store: { S: item.store },
+        item: { S: item.item },
+        count: { N: String(item.count) },
+        updatedAt: { S: item.updatedAt },
+        uploadId: { S: item.uploadId },
+        ...(item.count === 0 ? { outOfStockStore: { S: item.store } } : {}),
+        ...(item.previousCount === undefined ? {} : { previousCount: { N: String(item.previousCount) } }),
+        ...(item.pendingAlert === undefined ? {} : { pendingAlert: { S: item.pendingAlert } }),
+        ...(item.alertKind === undefined ? {} : { alertKind: { S: item.alertKind } }),
+        ...(item.alertRow === undefined ? {} : { alertRow: { N: String(item.alertRow) } }),
+      },
+    },
   };
 }
 
@@ -161,10 +187,7 @@ export function createInventoryRepo(
      * with backoff and jitter. Keys must be distinct. Returns the number of requests sent.
      */
     async putMany(items: readonly StoredStockItem[]): Promise<number> {
-      const puts = items.map((item) => ({
-        PutRequest: { Item: { ...item, ...(item.count === 0 ? { outOfStockStore: item.store } : {}) } },
-      }));
-      return batchWriteAll(documents, tableName, puts, writeOptions);
+      return batchWriteMarshalled(documents, tableName, items.map(putRequest), writeOptions);
     },
 
     /** A store's items by name; with `outOfStockOnly`, only those at zero (from the sparse index). */
