@@ -145,11 +145,13 @@ export interface BatchGetOptions {
   readonly projection: readonly string[];
   /** retries of UnprocessedKeys: full-jitter backoff, at most `maxAttempts` requests per batch */
   readonly backoff?: Backoff;
+  /** strongly consistent reads (a full read unit per 4 KB, not half): they show every write that has finished */
+  readonly consistent?: boolean;
 }
 
 /**
- * Reads the items of up to 100 keys per BatchGetItem, eventually consistent (half the read
- * units of a strongly consistent read), sending UnprocessedKeys again after a jittered backoff.
+ * Reads the items of up to 100 keys per BatchGetItem, eventually consistent unless asked (half the
+ * read units of a strongly consistent read), sending UnprocessedKeys again after a jittered backoff.
  * Returns the items found, in no particular order (absent keys are simply missing).
  */
 export async function batchGetAll(
@@ -175,7 +177,7 @@ export async function batchGetAll(
           RequestItems: {
             [tableName]: {
               Keys: pending,
-              ConsistentRead: false,
+              ConsistentRead: options.consistent ?? false,
               ProjectionExpression: Object.keys(names).join(', '),
               ExpressionAttributeNames: names,
             },

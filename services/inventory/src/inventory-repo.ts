@@ -91,10 +91,6 @@ function putRequest(item: StoredStockItem): MarshalledWriteRequest {
   };
 }
 
-function mapByItem(items: readonly StoredStockItem[]): Map<string, StoredStockItem> {
-  return new Map(items.map((item) => [item.item, item]));
-}
-
 export interface InventoryRepoOptions {
   readonly backoff?: Backoff;
   /** BatchWriteItem requests in flight at once */
@@ -120,28 +116,22 @@ export function createInventoryRepo(
   }
 
   return {
-    /** A store's items at zero, by item (from the sparse out-of-stock index). */
-    async zeroItems(store: string): Promise<Map<string, StoredStockItem>> {
-      return mapByItem(
-        await queryAll({
-          IndexName: outOfStockIndex,
-          KeyConditionExpression: 'outOfStockStore = :store',
-          ExpressionAttributeValues: { ':store': store },
-        }),
-      );
-    },
-
     /**
      * The stored count and last writer of each key that has an item, by stockKey: one
-     * eventually consistent BatchGetItem per 100 keys, projected to what the loader compares.
+     * BatchGetItem per 100 keys (eventually consistent unless asked), projected to what the
+     * loader compares.
      */
-    async currentCounts(keys: readonly StockKey[]): Promise<Map<string, Pick<StockItem, 'count' | 'uploadId'>>> {
+    async currentCounts(
+      keys: readonly StockKey[],
+      read: { readonly consistent?: boolean } = {},
+    ): Promise<Map<string, Pick<StockItem, 'count' | 'uploadId'>>> {
       const items = await batchGetAll(
         documents,
         tableName,
         keys.map((key) => ({ store: key.store, item: key.item })),
         {
           projection: ['store', 'item', 'count', 'uploadId'],
+          ...(read.consistent ? { consistent: true } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
         },
       );
