@@ -52,6 +52,8 @@ export interface Checkpoint {
   /** rows read (accepted or rejected) whose writes and alerts are all committed */
   readonly rows: number;
   readonly alertsSent: number;
+  /** stores that had no item when this upload began (up to 1,000): a rerun need not read their counts */
+  readonly storesWithoutItems?: readonly string[];
 }
 
 export interface UploadResult {

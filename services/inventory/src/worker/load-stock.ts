@@ -15,7 +15,7 @@
  * Unchanged rows cost no write: each chunk first reads its items' current counts (one
  * BatchGetItem per 100 keys, projected to count and last writer; eventually consistent, at a fifth
  * of a write's price per unit and half a unit per item under 4 KB, a tenth of the writes it can
- * save) and writes only the rows whose count differs. A store with no items when the file began
+ * save) and writes only the rows whose count differs. A store with no items when the upload began
  * (its first file) is not read at all. A key this load may have written already (written-keys.ts)
  * is read strongly consistently, once the chunk that wrote it has finished, so its read shows that
  * write. An unchanged row makes no transition, so skipping it changes no alert; its item keeps the
@@ -26,9 +26,10 @@
  * - a rerun first publishes the alerts its earlier attempts wrote past the checkpoint (the sparse
  *   pending-alerts index names this upload's marks; those up to the checkpoint's row went out),
  *   so none is lost;
- * - a rerun reads every row it applies, strongly consistently: a row the earlier attempt applied
- *   reads as unchanged (no write, no alert again); rows it did not reach are judged against the
- *   state before the file, as in a clean run;
+ * - rows the earlier attempts applied past the checkpoint make no alert again: one that made a
+ *   transition left its mark (the pending alerts just read: a row asking for the marked count is
+ *   already applied, no write); any other made no alert, and writing it again makes none;
+ * - rows they did not reach are judged against the state before the file, as in a clean run;
  * - a rerun that knows how far an earlier attempt committed (`resumeAfter`, every chunk up to it
  *   written and its alerts published) reads those rows only to count them, and writes from there.
  * The one window left, a crash between publishing a chunk's alerts and writing the checkpoint
@@ -46,6 +47,8 @@ import { writtenKeys } from './written-keys.ts';
 export const keptRejections = 100;
 const chunkSize = 100;
 const maxStoresTracked = 10_000;
+/** stores without items a checkpoint remembers (it must stay well inside DynamoDB's 400 KB item) */
+const maxStoresRemembered = 1000;
 /** PublishBatch requests (of 10 alerts) in flight at once */
 const alertBatchesInFlight = 4;
 
@@ -111,8 +114,14 @@ export async function loadStock(
   let writeRequests = 0;
   let rowsUnchanged = 0;
   const written = writtenKeys();
-  /** whether each store had items when this attempt began (a rerun reads every row: unused) */
-  const storesWithItems = new Map<string, boolean>();
+  // Whether each store had items when this upload began; a rerun inherits the stores its earlier
+  // attempts found empty (their rows past the checkpoint are written again, unread).
+  const storesWithItems = new Map<string, boolean>(
+    (options.resumeAfter?.storesWithoutItems ?? []).map((store) => [store, false]),
+  );
+  const storesWithoutItems = new Set(options.resumeAfter?.storesWithoutItems);
+  /** a rerun's marks past the checkpoint, by stockKey: the transitions earlier attempts applied */
+  const resumed = new Map<string, StoredStockItem>();
   let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
 
   /** Alerts in batches of 10 (one PublishBatch each), a few batches at once. */
@@ -125,15 +134,14 @@ export async function loadStock(
   }
 
   /**
-   * The stored counts of the rows' items, by stockKey: rows this load may have written, and every
-   * row of a rerun, strongly consistently; the others eventually consistently, unless their store
-   * had no item.
+   * The stored counts of the rows' items, by stockKey: rows this load may have written strongly
+   * consistently; the others eventually consistently, unless their store had no item.
    */
   async function storedCounts(rows: readonly StockRow[]) {
     const eventually: StockRow[] = [];
     const consistently: StockRow[] = [];
     for (const row of rows) {
-      if (options.resume || written.mayHave(stockKey(row))) {
+      if (written.mayHave(stockKey(row))) {
         consistently.push(row);
         continue;
       }
@@ -141,6 +149,7 @@ export async function loadStock(
       if (hasItems === undefined) {
         hasItems = await inventory.hasItems(row.store);
         storesWithItems.set(row.store, hasItems);
+        if (!hasItems && storesWithoutItems.size < maxStoresRemembered) storesWithoutItems.add(row.store);
       }
       if (hasItems) eventually.push(row);
     }
@@ -169,12 +178,14 @@ export async function loadStock(
     const stored = await storedCounts(rows);
     for (const row of rows) {
       const key = stockKey(row);
+      if (resumed.get(key)?.count === row.count) continue; // applied by an earlier attempt
       const current = stored.get(key);
       if (current?.count === row.count) {
         rowsUnchanged += 1;
         continue;
       }
       written.add(key);
+      resumed.delete(key);
       const atZero = current?.count === 0;
       const kind =
         row.count === 0 && !atZero
@@ -200,7 +211,7 @@ export async function loadStock(
       // Committed once every chunk before it is (each chunk's `done` ends with its commit).
       await previous?.done;
       alertsSent += alerts.length;
-      await options.onCommitted?.({ rows: rowsRead, alertsSent });
+      await options.onCommitted?.({ rows: rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
     })();
     done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
     inFlight = { done, keys };
@@ -208,9 +219,10 @@ export async function loadStock(
   }
 
   if (options.resume) {
-    const pendingAlerts = (await inventory.pendingAlerts(uploadId, skipRows)).map(toAlert);
-    await publish(pendingAlerts);
-    alertsSent += pendingAlerts.length;
+    const marked = await inventory.pendingAlerts(uploadId, skipRows);
+    for (const item of marked) resumed.set(stockKey(item), item);
+    await publish(marked.map(toAlert));
+    alertsSent += marked.length;
   }
 
   for await (const record of records) {
