@@ -151,8 +151,9 @@ export const tables = [
         sortKey: { name: 'item', type: 'S' },
       },
       {
-        // Sparse: items whose stock alert is written but not yet published carry `pendingAlert`
-        // (= the upload id), so a file loaded again after a crash finds exactly those alerts.
+        // Sparse: items whose last write made a stock transition carry `pendingAlert` (= the
+        // upload id) and `alertRow`, so a file loaded again after a crash finds the alerts past
+        // its checkpoint: exactly those that may not have been published.
         name: 'pendingAlerts',
         partitionKey: { name: 'pendingAlert', type: 'S' },
         sortKey: { name: 'store', type: 'S' },

@@ -1,20 +1,26 @@
 /**
  * The inventory table: one item per (store, item). The only module that knows its keys and
  * expressions. Besides the stock, an item remembers the upload that wrote it last (`uploadId`)
- * and, while its stock alert is written but not yet published, `pendingAlert` (that upload's id)
- * and `alertKind`: what lets a file be loaded again, after a crash or a duplicate delivery, with
- * the same outcome as one clean load (see worker/load-stock.ts).
+ * and, when that write made a stock transition, `pendingAlert` (that upload's id), `alertKind` and
+ * `alertRow` (how far into the file it was written): the alert is pending until the upload's
+ * checkpoint passes that row. What lets a file be loaded again, after a crash or a duplicate
+ * delivery, with the same outcome as one clean load (see worker/load-stock.ts).
  */
 
 import type { Backoff } from '@agora/runtime/backoff';
-import { batchGetAll, batchWriteAll, type CursorPage, pageOf, unlessConditionFails } from '@agora/runtime/dynamo';
+import {
+  batchGetAll,
+  batchWriteMarshalled,
+  type CursorPage,
+  type MarshalledWriteRequest,
+  pageOf,
+} from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor } from '@agora/runtime/ids';
 import {
   type DynamoDBDocumentClient,
   paginateQuery,
   QueryCommand,
   type QueryCommandInput,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
 export interface StockKey {
@@ -35,9 +41,15 @@ export type AlertKind = 'out-of-stock' | 'back-in-stock';
 export interface StoredStockItem extends StockItem {
   /** the count before `uploadId` changed it, when known */
   readonly previousCount?: number;
-  /** set (to `uploadId`) from the write that makes a transition until its alert is published */
+  /**
+   * set (to `uploadId`) by the write that makes a transition; its alert is published once the
+   * upload's checkpoint passes `alertRow` (the mark is never cleared by a write of its own: the
+   * next write of the item replaces it)
+   */
   readonly pendingAlert?: string;
   readonly alertKind?: AlertKind;
+  /** the rows read, at the end of the chunk that wrote this transition */
+  readonly alertRow?: number;
 }
 
 export function stockKey(key: StockKey): string {
@@ -59,8 +71,24 @@ function toStockItem(item: Record<string, unknown>): StockItem {
   };
 }
 
-function mapByItem(items: readonly StoredStockItem[]): Map<string, StoredStockItem> {
-  return new Map(items.map((item) => [item.item, item]));
+/** An item's put in DynamoDB's attribute-value form, built here rather than by the document client (CPU per row). */
+function putRequest(item: StoredStockItem): MarshalledWriteRequest {
+  return {
+    PutRequest: {
+      Item: {
+        store: { S: item.store },
+        item: { S: item.item },
+        count: { N: String(item.count) },
+        updatedAt: { S: item.updatedAt },
+        uploadId: { S: item.uploadId },
+        ...(item.count === 0 ? { outOfStockStore: { S: item.store } } : {}),
+        ...(item.previousCount === undefined ? {} : { previousCount: { N: String(item.previousCount) } }),
+        ...(item.pendingAlert === undefined ? {} : { pendingAlert: { S: item.pendingAlert } }),
+        ...(item.alertKind === undefined ? {} : { alertKind: { S: item.alertKind } }),
+        ...(item.alertRow === undefined ? {} : { alertRow: { N: String(item.alertRow) } }),
+      },
+    },
+  };
 }
 
 export interface InventoryRepoOptions {
@@ -88,28 +116,22 @@ export function createInventoryRepo(
   }
 
   return {
-    /** A store's items at zero, by item (from the sparse out-of-stock index). */
-    async zeroItems(store: string): Promise<Map<string, StoredStockItem>> {
-      return mapByItem(
-        await queryAll({
-          IndexName: outOfStockIndex,
-          KeyConditionExpression: 'outOfStockStore = :store',
-          ExpressionAttributeValues: { ':store': store },
-        }),
-      );
-    },
-
     /**
      * The stored count and last writer of each key that has an item, by stockKey: one
-     * eventually consistent BatchGetItem per 100 keys, projected to what the loader compares.
+     * BatchGetItem per 100 keys (eventually consistent unless asked), projected to what the
+     * loader compares.
      */
-    async currentCounts(keys: readonly StockKey[]): Promise<Map<string, Pick<StockItem, 'count' | 'uploadId'>>> {
+    async currentCounts(
+      keys: readonly StockKey[],
+      read: { readonly consistent?: boolean } = {},
+    ): Promise<Map<string, Pick<StockItem, 'count' | 'uploadId'>>> {
       const items = await batchGetAll(
         documents,
         tableName,
         keys.map((key) => ({ store: key.store, item: key.item })),
         {
           projection: ['store', 'item', 'count', 'uploadId'],
+          ...(read.consistent ? { consistent: true } : {}),
           ...(options.backoff ? { backoff: options.backoff } : {}),
         },
       );
@@ -136,12 +158,17 @@ export function createInventoryRepo(
       return Items.length > 0;
     },
 
-    /** Items whose alert `uploadId` wrote but did not publish (a crash came in between). */
-    async pendingAlerts(uploadId: string): Promise<StoredStockItem[]> {
+    /**
+     * Items whose alert `uploadId` wrote past row `afterRow` (its checkpoint): published or not,
+     * nothing recorded that they were. A mark without `alertRow` (written before marks carried
+     * one) counts as pending.
+     */
+    async pendingAlerts(uploadId: string, afterRow: number): Promise<StoredStockItem[]> {
       return queryAll({
         IndexName: pendingAlertsIndex,
         KeyConditionExpression: 'pendingAlert = :upload',
-        ExpressionAttributeValues: { ':upload': uploadId },
+        FilterExpression: 'attribute_not_exists(alertRow) OR alertRow > :after',
+        ExpressionAttributeValues: { ':upload': uploadId, ':after': afterRow },
       });
     },
 
@@ -150,34 +177,7 @@ export function createInventoryRepo(
      * with backoff and jitter. Keys must be distinct. Returns the number of requests sent.
      */
     async putMany(items: readonly StoredStockItem[]): Promise<number> {
-      const puts = items.map((item) => ({
-        PutRequest: { Item: { ...item, ...(item.count === 0 ? { outOfStockStore: item.store } : {}) } },
-      }));
-      return batchWriteAll(documents, tableName, puts, writeOptions);
-    },
-
-    /**
-     * Records that `uploadId`'s alerts for these items went out (unless a newer upload has since
-     * written one): a conditional UpdateItem each, all at once. Conditional, so not a
-     * BatchWriteItem (which takes no condition); not a TransactWriteItems either, which would
-     * cost two write units per item and fail as a whole on one newer write.
-     */
-    async markAlerted(keys: readonly StockKey[], uploadId: string): Promise<void> {
-      await Promise.all(
-        keys.map((key) =>
-          unlessConditionFails(
-            documents.send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: { store: key.store, item: key.item },
-                UpdateExpression: 'REMOVE pendingAlert, alertKind',
-                ConditionExpression: 'uploadId = :upload',
-                ExpressionAttributeValues: { ':upload': uploadId },
-              }),
-            ),
-          ),
-        ),
-      );
+      return batchWriteMarshalled(documents, tableName, items.map(putRequest), writeOptions);
     },
 
     /** A store's items by name; with `outOfStockOnly`, only those at zero (from the sparse index). */

@@ -114,8 +114,8 @@ describe('the live feed', () => {
     const tasks = [await inventoryTask(), await inventoryTask()];
     const streamsOpen = await Promise.all(tasks.map(openFeed));
 
-    // What the worker does: write counts (a transition's write marks its pending alert), then
-    // clear the mark once the alert is published.
+    // What the worker does: write counts (a transition's write marks its alert); a write that
+    // changes only the mark (as an older worker's clearing did) is no event.
     const at = new Date().toISOString();
     await put({ store: 'Berlin', item: 'Echo Dot', count: 12, updatedAt: at, uploadId: 'up-1' });
     await put({

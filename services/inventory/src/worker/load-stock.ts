@@ -1,35 +1,40 @@
 /**
  * Applies a file's rows to the inventory in chunks of up to 100 distinct items: BatchWriteItems
- * of 25 for the rows, then the chunk's alerts, while the next chunk is read and prepared. No item is read row by row: a transition needs
- * only to know which items are at zero now, and those a store has are read once per file from
- * the sparse out-of-stock index (and kept current in memory as the file is applied).
+ * of 25 for the rows, then the chunk's alerts, while the next chunk is read and prepared. No item
+ * is read row by row, and no store's items are listed: a transition needs only each row's current
+ * count, which the chunk's BatchGetItem (below) returns with the upload that set it.
  *
- * - count 0, item not at zero (absent or above) → out-of-stock; count > 0, item at zero →
- *   back-in-stock; anything else → no alert (an item already at zero gets none).
- * - A write that makes a transition carries `pendingAlert` (the upload id) and the alert's kind
- *   in the same BatchWriteItem; once the alert is published, that mark is removed.
+ * - count 0, item not at zero (absent or above) → out-of-stock; count > 0, item at zero (set by
+ *   another upload) → back-in-stock; anything else → no alert (an item already at zero gets none).
+ * - A write that makes a transition carries `pendingAlert` (the upload id), the alert's kind and
+ *   `alertRow` (where in the file its chunk ends) in the same BatchWriteItem. Nothing is written
+ *   per alert once it is published: the upload's checkpoint, written after every chunk that
+ *   published alerts (one write per chunk, not one per alert), says that every alert up to its
+ *   row went out. A mark stays on its item until the item's next write replaces it.
  *
- * Unchanged rows cost no write: each chunk first reads its items' current counts (one eventually
- * consistent BatchGetItem per 100 keys, projected to count and last writer; at a fifth of a
- * write's price per unit and half a unit per item under 4 KB, a tenth of the writes it can save)
- * and writes only the rows whose count differs. A store with no items yet (its first file) is not
- * read at all. A key this load has already written is never skipped (its read may not show that
- * write yet: see written-keys.ts). An unchanged row makes no transition, so skipping it changes
- * no alert; its item keeps the upload id and time of the upload that last changed its count.
+ * Unchanged rows cost no write: each chunk first reads its items' current counts (one
+ * BatchGetItem per 100 keys, projected to count and last writer; eventually consistent, at a fifth
+ * of a write's price per unit and half a unit per item under 4 KB, a tenth of the writes it can
+ * save) and writes only the rows whose count differs. A store with no items when the upload began
+ * (its first file) is not read at all. A key this load may have written already (written-keys.ts)
+ * is read strongly consistently, once the chunk that wrote it has finished, so its read shows that
+ * write. An unchanged row makes no transition, so skipping it changes no alert; its item keeps the
+ * upload id and time of the upload that last changed its count.
  *
  * Why a second run of the same file (a duplicate event, or a redelivery after the worker was
  * killed halfway) ends exactly like one clean run:
- * - a rerun first publishes the alerts its earlier attempt wrote but did not get to publish (the
- *   sparse pending-alerts index names exactly those), so none is lost;
- * - rows the earlier attempt applied are recognised without reading them: an item this upload
- *   set to zero is in the zero set with this upload's id (no write, no alert again); an item it
- *   raised above zero is no longer at zero, so it makes no transition again;
- * - rows it did not reach are judged against the state before the file, as in a clean run.
+ * - a rerun first publishes the alerts its earlier attempts wrote past the checkpoint (the sparse
+ *   pending-alerts index names this upload's marks; those up to the checkpoint's row went out),
+ *   so none is lost;
+ * - rows the earlier attempts applied past the checkpoint make no alert again: one that made a
+ *   transition left its mark (the pending alerts just read: a row asking for the marked count is
+ *   already applied, no write); any other made no alert, and writing it again makes none;
+ * - rows they did not reach are judged against the state before the file, as in a clean run;
  * - a rerun that knows how far an earlier attempt committed (`resumeAfter`, every chunk up to it
  *   written and its alerts published) reads those rows only to count them, and writes from there.
- * The one window left, a crash between publishing a batch of alerts and removing their marks,
- * republishes that batch's alerts (at most 4 batches of 10 are in flight) with the same
- * `alertId` (consumers can drop them). Repeated (store, item) rows:
+ * The one window left, a crash between publishing a chunk's alerts and writing the checkpoint
+ * that follows at once, republishes those alerts (at most two chunks' worth: two chunks are in
+ * flight) with the same `alertId` (consumers can drop them). Repeated (store, item) rows:
  * within a chunk the last one wins; across chunks each is applied in file order.
  */
 import type { InventoryRepo, StoredStockItem } from '../inventory-repo.ts';
@@ -61,7 +66,10 @@ export interface LoadOptions {
   readonly onProgress?: (rowsRead: number) => void;
   /** where an earlier attempt's committed work ends: its rows are read (to count) but not written */
   readonly resumeAfter?: Checkpoint | undefined;
-  /** called after each chunk whose writes and alerts, and all before it, are committed */
+  /**
+   * called after each chunk whose writes and alerts, and all before it, are committed, in file
+   * order, before the next chunk's commit (a checkpoint written here ends the chunk's window)
+   */
   readonly onCommitted?: (committed: Checkpoint) => Promise<void> | void;
 }
 
@@ -98,61 +106,59 @@ export async function loadStock(
   const pending = new Map<string, StockRow>();
   const rejectedRows: RejectedLine[] = [];
   const stores = new Set<string>();
-  const zeroSets = new Map<string, Map<string, StoredStockItem>>();
   let rowsAccepted = 0;
   let rowsRejected = 0;
   const skipRows = options.resumeAfter?.rows ?? 0;
+  /** alerts published by committed chunks (and this attempt's republishing of pending ones) */
   let alertsSent = options.resumeAfter?.alertsSent ?? 0;
   let writeRequests = 0;
   let rowsUnchanged = 0;
   const written = writtenKeys();
   // Whether each store had items when this upload began; a rerun inherits the stores its earlier
-  // attempts found empty (their rows past the checkpoint are written again, as before this read).
+  // attempts found empty (their rows past the checkpoint are written again, unread).
   const storesWithItems = new Map<string, boolean>(
     (options.resumeAfter?.storesWithoutItems ?? []).map((store) => [store, false]),
   );
   const storesWithoutItems = new Set(options.resumeAfter?.storesWithoutItems);
-  let inFlight:
-    | { readonly done: Promise<void>; readonly keys: ReadonlySet<string>; readonly rowsRead: number }
-    | undefined;
+  /** a rerun's marks past the checkpoint, by stockKey: the transitions earlier attempts applied */
+  const resumed = new Map<string, StoredStockItem>();
+  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
 
-  /** Alerts in batches of 10 (one PublishBatch, then their marks removed), a few batches at once. */
+  /** Alerts in batches of 10 (one PublishBatch each), a few batches at once. */
   async function publish(alerts: readonly StockAlert[]): Promise<void> {
     const batches: StockAlert[][] = [];
     for (let at = 0; at < alerts.length; at += alertBatchLimit) batches.push(alerts.slice(at, at + alertBatchLimit));
     for (let at = 0; at < batches.length; at += alertBatchesInFlight) {
-      await Promise.all(
-        batches.slice(at, at + alertBatchesInFlight).map(async (batch) => {
-          await deps.alerts.publish(batch);
-          await inventory.markAlerted(batch, uploadId);
-          alertsSent += batch.length;
-        }),
-      );
+      await Promise.all(batches.slice(at, at + alertBatchesInFlight).map((batch) => deps.alerts.publish(batch)));
     }
   }
 
-  async function zeroSet(store: string): Promise<Map<string, StoredStockItem>> {
-    let zeros = zeroSets.get(store);
-    if (!zeros) {
-      zeros = await inventory.zeroItems(store);
-      zeroSets.set(store, zeros);
-    }
-    return zeros;
-  }
-
-  /** The stored counts of the rows' items, by stockKey; rows of stores that had no item are not read. */
+  /**
+   * The stored counts of the rows' items, by stockKey: rows this load may have written strongly
+   * consistently; the others eventually consistently, unless their store had no item.
+   */
   async function storedCounts(rows: readonly StockRow[]) {
-    const toRead: StockRow[] = [];
+    const eventually: StockRow[] = [];
+    const consistently: StockRow[] = [];
     for (const row of rows) {
+      if (written.mayHave(stockKey(row))) {
+        consistently.push(row);
+        continue;
+      }
       let hasItems = storesWithItems.get(row.store);
       if (hasItems === undefined) {
         hasItems = await inventory.hasItems(row.store);
         storesWithItems.set(row.store, hasItems);
         if (!hasItems && storesWithoutItems.size < maxStoresRemembered) storesWithoutItems.add(row.store);
       }
-      if (hasItems) toRead.push(row);
+      if (hasItems) eventually.push(row);
     }
-    return toRead.length > 0 ? inventory.currentCounts(toRead) : new Map();
+    const [eventual, consistent] = await Promise.all([
+      eventually.length > 0 ? inventory.currentCounts(eventually) : new Map(),
+      consistently.length > 0 ? inventory.currentCounts(consistently, { consistent: true }) : new Map(),
+    ]);
+    for (const [key, count] of consistent) eventual.set(key, count);
+    return eventual;
   }
 
   async function flush(): Promise<void> {
@@ -162,72 +168,62 @@ export async function loadStock(
     const rows = [...pending.values()];
     const keys = new Set(pending.keys());
     pending.clear();
+    // Two chunks in flight at most; a chunk that repeats an item of the one in flight waits for
+    // it, so the last row of a (store, item) is also the last written, and its read shows the write.
+    const previous = inFlight;
+    if (previous && [...keys].some((key) => previous.keys.has(key))) await previous.done;
     const updatedAt = now().toISOString();
     const writes: StoredStockItem[] = [];
     const alerts: StockAlert[] = [];
     const stored = await storedCounts(rows);
     for (const row of rows) {
-      const zeros = await zeroSet(row.store);
-      const atZero = zeros.get(row.item);
-      if (atZero?.uploadId === uploadId && row.count === 0) continue; // applied by an earlier attempt
       const key = stockKey(row);
+      if (resumed.get(key)?.count === row.count) continue; // applied by an earlier attempt
       const current = stored.get(key);
-      if (current?.count === row.count && !written.mayHave(key)) {
+      if (current?.count === row.count) {
         rowsUnchanged += 1;
-        // already in the state this row asks for: keep the zero set true to it for later rows
-        if (row.count > 0) zeros.delete(row.item);
-        else if (!atZero) {
-          zeros.set(row.item, {
-            store: row.store,
-            item: row.item,
-            count: 0,
-            updatedAt: '',
-            uploadId: current.uploadId,
-          });
-        }
         continue;
       }
       written.add(key);
+      resumed.delete(key);
+      const atZero = current?.count === 0;
       const kind =
-        atZero?.uploadId === uploadId
-          ? undefined
-          : row.count === 0 && !atZero
-            ? ('out-of-stock' as const)
-            : row.count > 0 && atZero
-              ? ('back-in-stock' as const)
-              : undefined;
+        row.count === 0 && !atZero
+          ? ('out-of-stock' as const)
+          : row.count > 0 && atZero && current?.uploadId !== uploadId
+            ? ('back-in-stock' as const)
+            : undefined;
       const item: StoredStockItem = {
         store: row.store,
         item: row.item,
         count: row.count,
         updatedAt,
         uploadId,
-        ...(atZero && atZero.uploadId !== uploadId ? { previousCount: 0 } : {}),
-        ...(kind ? { pendingAlert: uploadId, alertKind: kind } : {}),
+        ...(atZero && current?.uploadId !== uploadId ? { previousCount: 0 } : {}),
+        ...(kind ? { pendingAlert: uploadId, alertKind: kind, alertRow: rowsRead } : {}),
       };
       writes.push(item);
-      if (row.count === 0) zeros.set(row.item, item);
-      else zeros.delete(row.item);
       if (kind) alerts.push(toAlert(item));
     }
-    // Two chunks in flight at most; a chunk that repeats an item of the one in flight waits for
-    // it, so the last row of a (store, item) is also the last written.
-    const previous = inFlight;
-    if (previous && [...keys].some((key) => previous.keys.has(key))) await previous.done;
     const done = (async () => {
       writeRequests += await inventory.putMany(writes);
       await publish(alerts);
+      // Committed once every chunk before it is (each chunk's `done` ends with its commit).
+      await previous?.done;
+      alertsSent += alerts.length;
+      await options.onCommitted?.({ rows: rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
     })();
     done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
-    inFlight = { done, keys, rowsRead };
+    inFlight = { done, keys };
     await previous?.done;
-    // This flush awaited every chunk before `previous` too: all of it is committed.
-    if (previous) {
-      await options.onCommitted?.({ rows: previous.rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
-    }
   }
 
-  if (options.resume) await publish((await inventory.pendingAlerts(uploadId)).map(toAlert));
+  if (options.resume) {
+    const marked = await inventory.pendingAlerts(uploadId, skipRows);
+    for (const item of marked) resumed.set(stockKey(item), item);
+    await publish(marked.map(toAlert));
+    alertsSent += marked.length;
+  }
 
   for await (const record of records) {
     if ((rowsAccepted + rowsRejected + 1) % progressEvery === 0) options.onProgress?.(rowsAccepted + rowsRejected + 1);

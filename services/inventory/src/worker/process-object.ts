@@ -16,7 +16,7 @@ import { type LoadDependencies, loadStock } from './load-stock.ts';
 import { type CreatedObject, unquoteETag } from './s3-events.ts';
 import { readStockCsv, UnreadableFileError } from './stock-csv.ts';
 
-/** rows between two checkpoints of a file's progress */
+/** rows between two checkpoints of a file's progress (sooner when alerts went out: see below) */
 const checkpointEvery = 2000;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -147,16 +147,19 @@ async function processHeadedObject(
   }
   const started = performance.now();
   try {
-    let checkpointed = claim.upload.committed?.rows ?? 0;
+    let checkpointed = claim.upload.committed ?? { rows: 0, alertsSent: 0 };
     const loaded = await loadStock(deps, uploadId, readStockCsv(body), {
       signal: context.signal,
       resume: (claim.upload.attempts ?? 1) > 1,
       resumeAfter: claim.upload.committed,
       onProgress: (rowsRead) => context.onProgress?.(uploadId, rowsRead),
-      // One write per `checkpointEvery` rows: a rerun repeats at most that many.
+      // One write per `checkpointEvery` rows (a rerun repeats at most that many), and one after
+      // every chunk that published alerts: it records that they went out (a rerun republishes
+      // only the alerts past the checkpoint), one write per chunk rather than one per alert.
       onCommitted: async (committed) => {
-        if (committed.rows - checkpointed < checkpointEvery) return;
-        checkpointed = committed.rows;
+        const alerted = committed.alertsSent > checkpointed.alertsSent;
+        if (!alerted && committed.rows - checkpointed.rows < checkpointEvery) return;
+        checkpointed = committed;
         await uploads.checkpoint(uploadId, owner, committed);
       },
     });

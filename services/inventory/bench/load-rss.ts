@@ -1,0 +1,66 @@
+/**
+ * The loader's peak RSS over a long file with the compare reads on: in a fresh process, the
+ * worker's loadStock (its real repo and SNS publisher) applies `--rows` rows, streamed as they are
+ * generated (never held whole), over 100 stores that each already hold an item, so every row is
+ * read (BatchGetItem) before it is written; one item in seven is at zero (an alert each). Prints
+ * the rows, seconds, peak RSS and heap after a GC. Compare two sizes, each in its own process:
+ *   node --expose-gc services/inventory/bench/load-rss.ts --rows=100000
+ *   node --expose-gc services/inventory/bench/load-rss.ts --rows=1000000
+ */
+import { bootstrap } from '@agora/tools/local/bootstrap';
+import { startEmulator } from '@agora/tools/local/emulator';
+import { emulatorClients } from '@agora/tools/local/emulator-clients';
+import { uniquePrefix } from '@agora/tools/testing/testing';
+import { createInventoryRepo } from '../src/inventory-repo.ts';
+import { loadStock } from '../src/worker/load-stock.ts';
+import { snsAlertPublisher } from '../src/worker/stock-alerts.ts';
+import { readStockCsv } from '../src/worker/stock-csv.ts';
+
+const given = process.argv.find((arg) => arg.startsWith('--rows='));
+const rows = given ? Number(given.slice('--rows='.length)) : 100_000;
+const stores = 100;
+
+function* file(): Generator<Buffer> {
+  yield Buffer.from('store,item,count\n');
+  for (let start = 0; start < rows; start += 2000) {
+    let text = '';
+    for (let index = start; index < Math.min(rows, start + 2000); index++) {
+      text += `Store ${index % stores},Item ${Math.floor(index / stores)},${index % 7 === 3 ? 0 : 1 + (index % 500)}\n`;
+    }
+    yield Buffer.from(text);
+  }
+}
+
+const emulator = await startEmulator({ log: () => {} });
+try {
+  const clients = emulatorClients(emulator.endpoint);
+  const { env } = await bootstrap(clients, uniquePrefix('rss'));
+  const inventory = createInventoryRepo(clients.documents, env.INVENTORY_TABLE as string);
+  const alerts = snsAlertPublisher(clients.sns, env.STOCK_ALERTS_TOPIC_ARN as string);
+  // every store holds an item before the file, so each of its rows is read first
+  await inventory.putMany(
+    Array.from({ length: stores }, (_, index) => ({
+      store: `Store ${index}`,
+      item: 'seed',
+      count: 1,
+      updatedAt: new Date().toISOString(),
+      uploadId: 'seed',
+    })),
+  );
+  const started = performance.now();
+  const outcome = await loadStock({ inventory, alerts }, 'rss-upload', readStockCsv(file()));
+  const seconds = (performance.now() - started) / 1000;
+  (globalThis as { gc?: () => void }).gc?.();
+  clients.destroy();
+  process.stdout.write(
+    `${JSON.stringify({
+      rows: outcome.rowsAccepted,
+      seconds: Math.round(seconds),
+      alertsSent: outcome.alertsSent,
+      maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      heapUsedAfterGcMB: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
+    })}\n`,
+  );
+} finally {
+  await emulator.stop();
+}
