@@ -9,6 +9,8 @@
  * replaced (Fastify's LogController, extended), so this is the only request line.
  */
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { writeInfoLine } from './logger.ts';
 
 export interface AccessLogOptions {
   /** a request that took longer than this is logged in full, whatever its status */
@@ -37,7 +39,7 @@ class AccessLog extends LogController {
     const ms = latencyMs(reply);
     const line = { method: request.method, route: request.routeOptions.url ?? '(no route)', status, latencyMs: ms };
     if (!error && status < 400 && ms <= this.#slowMs) {
-      request.log.info(line);
+      writeInfoLine(request.log as unknown as Logger, line);
       return;
     }
     const full = {

@@ -146,11 +146,18 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     done();
   });
   // Per route: requests, latency, 5xx (aggregated, written once per interval: see metrics.ts).
+  // One dimensions object per route, made on its first request: the aggregator keys it once.
+  const routeDimensions = new Map<string, { Route: string }>();
   app.addHook('onResponse', (request, reply, done) => {
     const metrics = processMetrics();
     const route = request.routeOptions.url;
     if (metrics && route !== '/health' && route !== '/ready') {
-      const dimensions = { Route: route ? `${request.method} ${route}` : 'unmatched' };
+      const name = route ? `${request.method} ${route}` : 'unmatched';
+      let dimensions = routeDimensions.get(name);
+      if (!dimensions) {
+        dimensions = { Route: name };
+        routeDimensions.set(name, dimensions);
+      }
       metrics.count('Requests', dimensions);
       metrics.count('Errors5xx', dimensions, reply.statusCode >= 500 ? 1 : 0);
       metrics.observe('Latency', dimensions, reply.elapsedTime);
@@ -162,7 +169,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     requestContext.run({ log: request.log as unknown as Logger, requestId: request.id }, done);
   });
 
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   const allowedOrigins = options.corsOrigins
     .split(',')
     .map((origin) => origin.trim())

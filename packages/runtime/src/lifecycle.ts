@@ -21,8 +21,9 @@ declare module 'fastify' {
  */
 export function closeConnectionsWhenDraining(app: FastifyInstance): void {
   if (!app.hasDecorator('shuttingDown')) app.decorate('shuttingDown', false);
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (app.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
 }
 

@@ -29,7 +29,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const logger = pino(
     {
       level: options.level,
       base: null,
@@ -41,6 +41,39 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination,
   );
+  // inherited by every child (pino children have their parent as prototype)
+  Object.defineProperty(logger, shortLineFormat, { value: true });
+  return logger;
+}
+
+const shortLineFormat = Symbol('agora.shortLineFormat');
+const { chindingsSym, streamSym } = pino.symbols;
+const needsMetadata = Symbol.for('pino.metadata');
+
+/**
+ * Writes `{"level":"info",<the logger's bindings>,<trace ids>,<fields>}` as `log.info(fields)`
+ * would, byte for byte, for a line written on every request (the access line): built by hand
+ * instead of by pino's generic path, whose redaction walks every field of every line against the
+ * wildcard paths above. Only for fields that never hold a secret (a route pattern, a status, a
+ * number): they are not redacted. A logger this module did not create gets `log.info(fields)`.
+ */
+export function writeInfoLine(log: Logger, fields: Readonly<Record<string, string | number>>): void {
+  if (!log.isLevelEnabled('info')) return;
+  const owned = log as unknown as Record<symbol, unknown>;
+  const stream = owned[streamSym] as { write(line: string): void } & Record<symbol, unknown>;
+  // a multistream wants each line's level and object beside it: pino's own path gives them
+  if (owned[shortLineFormat] !== true || stream[needsMetadata] === true) {
+    log.info(fields);
+    return;
+  }
+  let line = `{"level":"info"${owned[chindingsSym] as string}`;
+  const trace = traceFields();
+  if (trace.trace_id) line += `,"trace_id":"${trace.trace_id}","span_id":"${trace.span_id}"`;
+  for (const key in fields) {
+    const value = fields[key];
+    line += `,"${key}":${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : JSON.stringify(value)}`;
+  }
+  stream.write(`${line}}\n`);
 }
 
 interface RequestContext {

@@ -73,12 +73,20 @@ export class MetricsAggregator {
     this.#random = options.random ?? Math.random;
   }
 
+  /** Each dimension set's key, kept per object: a caller passing the same object (a route's) pays for it once. */
+  readonly #keys = new WeakMap<Dimensions, string>();
+
   #seriesOf(dimensions: Dimensions): Series {
-    const all = { Service: this.service, ...dimensions };
-    const key = JSON.stringify(Object.entries(all).sort(([a], [b]) => a.localeCompare(b)));
+    let key = this.#keys.get(dimensions);
+    if (key === undefined) {
+      key = JSON.stringify(
+        Object.entries({ Service: this.service, ...dimensions }).sort(([a], [b]) => a.localeCompare(b)),
+      );
+      this.#keys.set(dimensions, key);
+    }
     let series = this.#series.get(key);
     if (!series) {
-      series = { dimensions: all, counts: new Map(), distributions: new Map() };
+      series = { dimensions: { Service: this.service, ...dimensions }, counts: new Map(), distributions: new Map() };
       this.#series.set(key, series);
     }
     return series;

@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { accessLogOptions } from '../src/access-log.ts';
 import { createBaseApp } from '../src/http.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, writeInfoLine } from '../src/logger.ts';
 
 /** A logger writing to memory, and the raw lines it wrote (bytes as they would reach CloudWatch). */
 function memoryLogger(level = 'info') {
@@ -56,6 +56,19 @@ describe('the access log', () => {
     assert.equal(parsed.status, 200);
     assert.equal(typeof parsed.latencyMs, 'number');
     assert.doesNotMatch(line, /incoming request|severity/);
+  });
+
+  it("writes the short line byte for byte as pino's own info line would, and not below the logger's level", () => {
+    const { logger, raw } = memoryLogger();
+    const child = logger.child({ reqId: 'r-1"\\' });
+    const fields = { method: 'GET', route: '/api/x/:id "quoted"', status: 200, latencyMs: 1.5, odd: Number.NaN };
+    child.info(fields);
+    writeInfoLine(child, fields);
+    assert.equal(raw.length, 2);
+    assert.equal(raw[1], raw[0]);
+    const quiet = memoryLogger('warn');
+    writeInfoLine(quiet.logger.child({ reqId: 'r-2' }), fields);
+    assert.deepEqual(quiet.raw, []);
   });
 
   it('logs a 4xx in full at warn, a 5xx in full at error, each once', async () => {

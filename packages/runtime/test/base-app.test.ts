@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, get, type IncomingMessage } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { generateSigningKeyPem } from '@agora/tools/local/dev-key';
@@ -7,6 +7,7 @@ import { craftToken, userClaims } from '@agora/tools/testing/crafted-tokens';
 import { capturedLogger } from '@agora/tools/testing/testing';
 import { startTestIssuer } from '@agora/tools/testing/token-issuer';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import helmet from 'helmet';
 import { Type } from 'typebox';
 import { requireRole, tokenVerifier } from '../src/auth.ts';
 import { createBaseApp } from '../src/http.ts';
@@ -71,6 +72,38 @@ describe('the base app', () => {
     const response = await app.inject('/nothing/here');
     assert.equal(response.statusCode, 404);
     assert.equal(response.json().status, 404);
+  });
+
+  it("sends helmet's default headers on every answer, and no-store unless the route sets its own Cache-Control", async () => {
+    // helmet itself, as middleware on a plain Node server: what the precomputed set must equal
+    const plain = createServer((request, response) => helmet()(request, response, () => response.end('{}')));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    after(() => plain.close());
+    const byHelmet = await new Promise<IncomingMessage>((resolve, reject) =>
+      get({ port: (plain.address() as AddressInfo).port, host: '127.0.0.1', agent: false }, resolve).on(
+        'error',
+        reject,
+      ),
+    );
+    byHelmet.resume();
+    const ignored = new Set([
+      'date',
+      'connection',
+      'keep-alive',
+      'content-length',
+      'transfer-encoding',
+      'content-type',
+    ]);
+    const helmetHeaders = Object.entries(byHelmet.headers).filter(([name]) => !ignored.has(name));
+    assert.ok(helmetHeaders.length >= 10, `helmet sent ${helmetHeaders.length} headers`);
+
+    const { app } = await baseApp();
+    app.get('/cached', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send({}));
+    for (const url of ['/health', '/no-such-route', '/cached']) {
+      const response = await app.inject(url);
+      for (const [name, value] of helmetHeaders) assert.equal(response.headers[name], value, `${url}: ${name}`);
+      assert.equal(response.headers['cache-control'], url === '/cached' ? 'public, max-age=60' : 'no-store', url);
+    }
   });
 
   it('sends security headers and allows CORS only for configured origins', async () => {

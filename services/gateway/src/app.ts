@@ -95,7 +95,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   });
   registerProblemHandlers(app, trackAllowedMethods(app));
   closeConnectionsWhenDraining(app);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     nameRequestSpan(request.method, request.routeOptions.url, request.id);

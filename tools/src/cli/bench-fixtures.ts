@@ -1,8 +1,13 @@
-/** What the request benchmarks start from: the bare Fastify baseline process, and a forum topic with 50 messages. */
+/**
+ * What the request benchmarks start from and measure with: the bare Fastify baseline process and
+ * the whole system beside it, a forum topic with 50 messages, a process's own CPU time, and a
+ * bounded loop of requests, a few at a time.
+ */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { freePort } from '../local/emulator.ts';
+import { type RunningSystem, type SystemOptions, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
 import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
@@ -24,8 +29,14 @@ export const autocannon = createRequire(import.meta.url)('autocannon') as (optio
   headers?: Record<string, string>;
 }) => Promise<LoadResult>;
 
+export interface Hello {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
 /** bench-hello.ts in its own process: the baseline every request figure is divided by. */
-export async function startHello(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+export async function startHello(): Promise<Hello> {
   const port = await freePort();
   const child = spawn(process.execPath, ['tools/src/cli/bench-hello.ts'], {
     cwd: repoRoot,
@@ -61,4 +72,33 @@ export async function topicWithFiftyMessages(gateway: string) {
     if (posted.status !== 201) throw new Error(`posting failed: ${posted.status}`);
   }
   return { topicId, token, credentials };
+}
+
+/**
+ * The bare Fastify baseline and the whole system (loopback, the gateway on a free port, this
+ * benchmark's own resource prefix), for `body`; both stopped after it, whatever it did.
+ */
+export async function withSystemAndBaseline<T>(
+  options: SystemOptions,
+  body: (system: RunningSystem, hello: Hello) => Promise<T>,
+): Promise<T> {
+  const hello = await startHello();
+  let system: RunningSystem | undefined;
+  try {
+    system = await startSystem({ prefix: `bench-${process.pid}`, gatewayPort: 0, ...options });
+    return await body(system, hello);
+  } finally {
+    await system?.stop();
+    await hello.stop();
+  }
+}
+
+/** Calls `send(0)` … `send(count - 1)`, at most `concurrency` at a time. */
+export async function inParallel(count: number, concurrency: number, send: (index: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await send(next++);
+    }),
+  );
 }

@@ -12,17 +12,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { type RunningSystem, startSystem } from '../local/launcher.ts';
+import { cpuMicros } from '../testing/process-cpu.ts';
 import { autocannon, topicWithFiftyMessages } from './bench-fixtures.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const steps = [1, 2, 4, 8, 16, 32, 64];
-const ticksPerSecond = 100; // USER_HZ on Linux
-
-async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
 
 /** The emulator's process: the one whose command line serves on the endpoint's port. */
 async function emulatorPid(endpoint: string): Promise<number | undefined> {
@@ -45,9 +39,9 @@ async function rise(label: string, url: string, emulator: number | undefined, he
   let errorsBegin: number | undefined;
   let best = { connections: 0, rate: 0 };
   for (const connections of steps) {
-    const before = emulator ? await cpuTicks(emulator) : 0;
+    const before = emulator ? await cpuMicros(emulator) : 0;
     const result = await autocannon({ url, connections, duration: seconds, headers });
-    const busy = emulator ? ((await cpuTicks(emulator)) - before) / ticksPerSecond / seconds : Number.NaN;
+    const busy = emulator ? ((await cpuMicros(emulator)) - before) / 1e6 / seconds : Number.NaN;
     const failed = result.non2xx + result.errors + result.timeouts;
     if (failed > 0 && errorsBegin === undefined) errorsBegin = connections;
     if (result.requests.average > best.rate) best = { connections, rate: result.requests.average };

@@ -16,11 +16,11 @@ import { createBaseApp } from '@agora/runtime/http';
 import { createLogger } from '@agora/runtime/logger';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { pino } from 'pino';
-import { type RunningSystem, startSystem } from '../local/launcher.ts';
+import type { RunningSystem } from '../local/launcher.ts';
 import { cpuMicros } from '../testing/process-cpu.ts';
 import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
-import { startHello, topicWithFiftyMessages } from './bench-fixtures.ts';
+import { inParallel, topicWithFiftyMessages, withSystemAndBaseline } from './bench-fixtures.ts';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const format = (value: number, digits = 0) => value.toLocaleString('en', { maximumFractionDigits: digits });
@@ -100,12 +100,7 @@ async function step(
   for (const meter of meters.values()) {
     start.set(meter.name, { bytes: meter.bytes, lines: meter.accessLines, cpu: await cpuMicros(meter.pid) });
   }
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests) await send(next++);
-    }),
-  );
+  await inParallel(requests, concurrency, send);
   // A positive barrier: every request's access line reached us from the gateway.
   const gateway = meters.get('gateway') as Meter;
   const gatewayLines = start.get('gateway')?.lines ?? 0;
@@ -126,16 +121,11 @@ async function step(
 async function healthCpu(base: string, pid: number): Promise<number> {
   for (let index = 0; index < 200; index++) await (await fetch(`${base}/health`)).text(); // warm-up
   const before = await cpuMicros(pid);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next++ < requests * 5) {
-        const response = await fetch(`${base}/health`);
-        if (response.status !== 200) throw new Error(`${base}/health answered ${response.status}`);
-        await response.text();
-      }
-    }),
-  );
+  await inParallel(requests * 5, 4, async () => {
+    const response = await fetch(`${base}/health`);
+    if (response.status !== 200) throw new Error(`${base}/health answered ${response.status}`);
+    await response.text();
+  });
   return ((await cpuMicros(pid)) - before) / (requests * 5);
 }
 
@@ -146,12 +136,8 @@ process.stdout.write(
 );
 
 const meters = new Map<string, Meter>();
-let system: RunningSystem | undefined;
-const hello = await startHello();
-try {
-  system = await startSystem({
-    prefix: `bench-${process.pid}`,
-    gatewayPort: 0,
+await withSystemAndBaseline(
+  {
     logLevel: 'info',
     serviceEnv: {
       RATE_LIMIT_PER_MINUTE: '100000000',
@@ -165,40 +151,40 @@ try {
       if (line.includes('"status":') && line.includes('"route":')) meter.accessLines += 1;
       if (line.includes('"level":"error"')) process.stderr.write(`${name}: ${line}\n`);
     },
-  });
-  meterLogs(system, meters);
-  const gateway = system.gatewayUrl;
-  const { topicId, token, credentials } = await topicWithFiftyMessages(gateway);
-  const expect = (answer: { status: number; body: unknown }, wanted: number, what: string) => {
-    if (answer.status !== wanted) throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  };
+  },
+  async (system, hello) => {
+    meterLogs(system, meters);
+    const gateway = system.gatewayUrl;
+    const { topicId, token, credentials } = await topicWithFiftyMessages(gateway);
+    const expect = (answer: { status: number; body: unknown }, wanted: number, what: string) => {
+      if (answer.status !== wanted)
+        throw new Error(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    };
 
-  await step(meters, 'GET a 50-message page through the gateway', async () => {
-    const page = await callApi(gateway, 'GET', `/api/topics/${topicId}/messages?limit=50`);
-    expect(page, 200, 'the page');
-  });
-  await step(meters, 'POST /api/auth/login through the gateway', async () => {
-    expect(await callApi(gateway, 'POST', '/api/auth/login', credentials), 200, 'login');
-  });
-  await step(
-    meters,
-    'POST a message through the gateway',
-    async (index) => {
-      const posted = await callApi(gateway, 'POST', `/api/topics/${topicId}/messages`, { body: `b ${index}` }, token);
-      expect(posted, 201, 'the post');
-      // one at a time: the emulator fails (HTTP 500) on concurrent transactions on one topic
-    },
-    1,
-  );
+    await step(meters, 'GET a 50-message page through the gateway', async () => {
+      const page = await callApi(gateway, 'GET', `/api/topics/${topicId}/messages?limit=50`);
+      expect(page, 200, 'the page');
+    });
+    await step(meters, 'POST /api/auth/login through the gateway', async () => {
+      expect(await callApi(gateway, 'POST', '/api/auth/login', credentials), 200, 'login');
+    });
+    await step(
+      meters,
+      'POST a message through the gateway',
+      async (index) => {
+        const posted = await callApi(gateway, 'POST', `/api/topics/${topicId}/messages`, { body: `b ${index}` }, token);
+        expect(posted, 201, 'the post');
+        // one at a time: the emulator fails (HTTP 500) on concurrent transactions on one topic
+      },
+      1,
+    );
 
-  const users = system.processes.get('users');
-  if (!users?.child.pid) throw new Error('no users process');
-  const bare = await healthCpu(hello.url, hello.pid);
-  const service = await healthCpu(users.url, users.child.pid);
-  process.stdout.write(
-    `\nCPU-µs per GET /health, directly, ${format(requests * 5)} requests:\n  bare Fastify ${format(bare)}   users service ${format(service)}   service ÷ bare ${format(service / bare, 2)}   (target ≤ 1.5)\n`,
-  );
-} finally {
-  await system?.stop();
-  await hello.stop();
-}
+    const users = system.processes.get('users');
+    if (!users?.child.pid) throw new Error('no users process');
+    const bare = await healthCpu(hello.url, hello.pid);
+    const service = await healthCpu(users.url, users.child.pid);
+    process.stdout.write(
+      `\nCPU-µs per GET /health, directly, ${format(requests * 5)} requests:\n  bare Fastify ${format(bare)}   users service ${format(service)}   service ÷ bare ${format(service / bare, 2)}   (target ≤ 1.5)\n`,
+    );
+  },
+);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:startup` (not part of `npm test`): what scaling out waits for. Each API service is
  * started the way its container starts it (Dockerfile.base's CMD: `node --env-file-if-exists=…
- * <entry>`, NODE_ENV=production, the catalogue's Node flags as NODE_OPTIONS, the environment its
+ * --import=@agora/runtime/instrument <entry>`, NODE_ENV=production, the catalogue's Node flags as NODE_OPTIONS, the environment its
  * task gets), against the running emulator; measured from spawn to its first 200 on /ready, and
  * its RSS then (/proc/<pid>/status). The baseline, in the same run: a bare Fastify hello-world
  * from spawn to its first 200 on /health. BENCH_STARTS (default 3) per service, the median kept.
@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { type ServiceDefinition, services } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
-import { type RunningSystem, startSystem } from '../local/launcher.ts';
+import { instrumentModule, type RunningSystem, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
@@ -72,7 +72,11 @@ try {
       NODE_ENV: 'production',
       ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
     };
-    const args = ['--env-file-if-exists=/run/agora/service.env', `services/${service.workspace}/${service.entry}`];
+    const args = [
+      '--env-file-if-exists=/run/agora/service.env',
+      `--import=${instrumentModule}`,
+      `services/${service.workspace}/${service.entry}`,
+    ];
     const measured = await median(args, env, '/ready');
     process.stdout.write(
       `  ${service.name.padEnd(26)} ${format(measured.seconds, 3)} s (${format(measured.seconds / bare.seconds, 1)}× bare; target ≤ 0.5 s)   RSS ${megabytes(measured.rss)} (target ≤ 100 MB)\n`,
