@@ -34,8 +34,16 @@ describe('the per-client request limit across two tasks of a service', () => {
       }
     }
     const lastAnswered = Date.now();
-    assert.equal(minuteOf(lastAnswered), minuteOf(firstSent), `${requests} requests took ${lastAnswered - firstSent} ms`);
+    assert.equal(
+      minuteOf(lastAnswered),
+      minuteOf(firstSent),
+      `${requests} requests took ${lastAnswered - firstSent} ms`,
+    );
     assert.equal(statuses.filter((status) => status === 200).length, limit, statuses.join(' '));
-    assert.deepEqual(statuses.slice(limit), Array(requests - limit).fill(429), 'both tasks refuse once the limit is spent');
+    assert.deepEqual(
+      statuses.slice(limit),
+      Array(requests - limit).fill(429),
+      'both tasks refuse once the limit is spent',
+    );
   });
 });
