@@ -95,7 +95,7 @@ export class DataStack extends Stack {
     }
     for (const bucket of catalogue.buckets) this.addBucket(bucket);
     for (const definition of catalogue.taskQueues) {
-      this.resources.set(definition.id, taskQueuesResource(this.settings, definition, this.resource(definition.topic)));
+      this.resources.set(definition.id, taskQueuesResource(this.settings, definition, this.resources));
     }
   }
 

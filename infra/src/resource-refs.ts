@@ -55,30 +55,14 @@ export function importResources(scope: Construct, catalogue: Catalogue, settings
     resources.set(queue.id, {
       kind: 'queue',
       env: queue.env,
-      queue: sqs.Queue.fromQueueArn(
-        scope,
-        `Imported-${queue.id}`,
-        stack.formatArn({
-          service: 'sqs',
-          resource: physicalName(settings.prefix, queue),
-          arnFormat: ArnFormat.NO_RESOURCE_NAME,
-        }),
-      ),
+      queue: sqs.Queue.fromQueueArn(scope, `Imported-${queue.id}`, arnOf(stack, 'sqs', settings, queue)),
     });
   }
   for (const topic of catalogue.topics) {
     resources.set(topic.id, {
       kind: 'topic',
       env: topic.env,
-      topic: sns.Topic.fromTopicArn(
-        scope,
-        `Imported-${topic.id}`,
-        stack.formatArn({
-          service: 'sns',
-          resource: physicalName(settings.prefix, topic),
-          arnFormat: ArnFormat.NO_RESOURCE_NAME,
-        }),
-      ),
+      topic: sns.Topic.fromTopicArn(scope, `Imported-${topic.id}`, arnOf(stack, 'sns', settings, topic)),
     });
   }
   for (const bucket of catalogue.buckets) {
@@ -89,21 +73,29 @@ export function importResources(scope: Construct, catalogue: Catalogue, settings
     });
   }
   for (const definition of catalogue.taskQueues) {
-    const topic = resources.get(definition.topic);
-    if (!topic) throw new Error(`${definition.id} subscribes to "${definition.topic}", which is not in the catalogue`);
-    resources.set(definition.id, taskQueuesResource(settings, definition, topic));
+    resources.set(definition.id, taskQueuesResource(settings, definition, resources));
   }
   return resources;
 }
 
-/** The task-queues resource of a definition, its topic already built or imported. */
+/** A queue's or topic's ARN in the stack's account and region, from its name (these ARNs have no resource part). */
+function arnOf(stack: Stack, service: 'sqs' | 'sns', settings: Settings, resource: { readonly name: string }): string {
+  return stack.formatArn({
+    service,
+    resource: physicalName(settings.prefix, resource),
+    arnFormat: ArnFormat.NO_RESOURCE_NAME,
+  });
+}
+
+/** The task-queues resource of a definition, its topic found among the resources already built or imported. */
 export function taskQueuesResource(
   settings: Settings,
   definition: TaskQueuesDefinition,
-  topic: DataResource,
+  resources: ReadonlyMap<string, DataResource>,
 ): DataResource {
-  if (topic.kind !== 'topic')
-    throw new Error(`${definition.id} subscribes to "${definition.topic}", which is no topic`);
+  const topic = resources.get(definition.topic);
+  if (topic?.kind !== 'topic')
+    throw new Error(`${definition.id} subscribes to "${definition.topic}", which is no topic of the catalogue`);
   return {
     kind: 'taskQueues',
     env: definition.env,

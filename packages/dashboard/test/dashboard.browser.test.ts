@@ -5,49 +5,20 @@
  * is dropped straight into the bucket. Screenshots go to test-results/screenshots.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { emulatorClients } from '@agora/tools/local/emulator-clients';
-import { startSystem } from '@agora/tools/local/launcher';
-import { emulatorEndpoint, uniquePrefix } from '@agora/tools/testing/testing';
+import { before, describe, it } from 'node:test';
 import { until } from '@agora/tools/wait';
-import { createUsersRepo } from '@agora/users/users-repo';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Page } from 'playwright-core';
-import { ensureDashboardBuilt } from '../src/build.ts';
-import { accessibilityViolations, type Browser, openBrowser } from './browser.ts';
+import { accessibilityViolations, openBrowser } from './browser.ts';
+import { password, startWebSystem } from './web-system.ts';
 
-await ensureDashboardBuilt();
-await emulatorEndpoint();
 // A small upload limit, so a test can show what the page says about a file that is too large.
 const uploadLimitBytes = 256 * 1024;
-const system = await startSystem({
-  prefix: uniquePrefix('dash'),
-  gatewayPort: 0,
-  logLevel: 'warn',
-  workers: 1,
-  // Every browser here signs in from the same address: room for all of them in a minute.
-  serviceEnv: { UPLOAD_LIMIT_BYTES: String(uploadLimitBytes), LOGIN_ATTEMPTS_PER_MINUTE: '100' },
+// Every browser here signs in from the same address: room for all of them in a minute.
+const { system, clients, origin, register, assertStayedHome } = await startWebSystem('dash', {
+  UPLOAD_LIMIT_BYTES: String(uploadLimitBytes),
+  LOGIN_ATTEMPTS_PER_MINUTE: '100',
 });
-const clients = emulatorClients(system.endpoint);
-after(async () => {
-  clients.destroy();
-  await system.stop();
-});
-const origin = system.gatewayUrl;
-const password = 'correct horse battery';
-
-async function register(username: string, displayName: string, roles: string[] = []) {
-  const response = await fetch(`${origin}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password, displayName }),
-  });
-  const text = await response.text();
-  assert.equal(response.status, 201, text);
-  const { userId } = JSON.parse(text) as { userId: string };
-  const users = createUsersRepo(clients.documents, system.deployment.env.USERS_TABLE as string);
-  for (const role of roles) await users.setRole(userId, role, true);
-}
 
 async function browserAt(options: { width?: number; height?: number } = {}) {
   const browser = await openBrowser(options);
@@ -60,11 +31,6 @@ async function signIn(page: Page, username: string, name: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText(`Signed in as ${name}`).waitFor();
-}
-
-function assertStayedHome(browser: Browser) {
-  const elsewhere = browser.requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'));
-  assert.deepEqual(elsewhere, [], 'the page requested nothing outside the system');
 }
 
 const uploadOf = (page: Page, file: string) => page.locator(`li.upload[data-file="${file}"]`);

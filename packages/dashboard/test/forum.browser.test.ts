@@ -8,54 +8,21 @@
  * One Chromium for the file, one context per person.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fieldRules } from '@agora/catalogue';
-import { emulatorClients } from '@agora/tools/local/emulator-clients';
-import { startSystem } from '@agora/tools/local/launcher';
-import { emulatorEndpoint, uniquePrefix } from '@agora/tools/testing/testing';
 import { until } from '@agora/tools/wait';
-import { createUsersRepo } from '@agora/users/users-repo';
 import type { Page } from 'playwright-core';
-import { ensureDashboardBuilt } from '../src/build.ts';
 import { accessibilityViolations, type Browser, launchChromium } from './browser.ts';
+import { password, startWebSystem } from './web-system.ts';
 
-await ensureDashboardBuilt();
-await emulatorEndpoint();
-const system = await startSystem({
-  prefix: uniquePrefix('web'),
-  gatewayPort: 0,
-  logLevel: 'warn',
-  workers: 1,
-  serviceEnv: { LOGIN_ATTEMPTS_PER_MINUTE: '100', LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: '100' },
+const { origin, api, register, assertStayedHome, stop } = await startWebSystem('web', {
+  LOGIN_ATTEMPTS_PER_MINUTE: '100',
+  LOGIN_ATTEMPTS_PER_CLIENT_PER_MINUTE: '100',
 });
-const clients = emulatorClients(system.endpoint);
-after(async () => {
-  clients.destroy();
-  await system.stop();
-});
-const origin = system.gatewayUrl;
-const password = 'correct horse battery';
-async function api<T>(path: string, options: { method?: string; token?: string; body?: unknown } = {}) {
-  const response = await fetch(`${origin}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${options.method ?? 'GET'} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : null) as T;
-}
 
+/** A member with a session: registered, holding `roles`, signed in through the API. */
 async function member(username: string, displayName: string, roles: string[] = []) {
-  const { userId } = await api<{ userId: string }>('/api/users', {
-    method: 'POST',
-    body: { username, password, displayName },
-  });
-  const users = createUsersRepo(clients.documents, system.deployment.env.USERS_TABLE as string);
-  for (const role of roles) await users.setRole(userId, role, true);
+  const { userId } = await register(username, displayName, roles);
   const { accessToken } = await api<{ accessToken: string }>('/api/auth/login', {
     method: 'POST',
     body: { username, password },
@@ -75,11 +42,6 @@ async function checkView(browser: Browser, name: string) {
   assert.deepEqual(await accessibilityViolations(page), [], `${name} at 375 px passes axe`);
   await browser.screenshot(`web-${name}-375px`);
   await page.setViewportSize(wide);
-}
-
-function assertStayedHome(browser: Browser) {
-  const elsewhere = browser.requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'));
-  assert.deepEqual(elsewhere, [], 'the page requested nothing outside the system');
 }
 
 const messageItem = (page: Page, text: string) => page.locator('#messages li.message', { hasText: text });
@@ -139,8 +101,7 @@ async function seedForum() {
 
 // A failed seed must not leave the system running: the after() hooks only run once tests start.
 const { ada, welcome, sideTopicId } = await seedForum().catch(async (error: unknown) => {
-  clients.destroy();
-  await system.stop();
+  await stop();
   throw error;
 });
 const chromium = await launchChromium();

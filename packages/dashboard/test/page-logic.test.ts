@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { firstTopicsPage, type Topic } from '../web/forum-api.ts';
+import type { Topic } from '@agora/catalogue/api-shapes';
+import { firstTopicsPage } from '../web/forum-api.ts';
 import { forumEventFrom } from '../web/forum-live.ts';
 import { messageForProblem } from '../web/problems.ts';
 import { routeOf } from '../web/routes.ts';

@@ -1,37 +1,7 @@
 /** The forum's API as the web app uses it: users, topics and messages, each page with its cursor. */
+// Types only (erased from the bundle): the very shapes the services' routes answer with.
+import type { Message, MessagePage, PublicUser, Topic, TopicPage } from '@agora/catalogue/api-shapes';
 import { request } from './api.ts';
-
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextCursor?: string;
-}
-
-export interface Topic {
-  readonly topicId: string;
-  readonly title: string;
-  readonly authorId: string;
-  readonly createdAt: string;
-  readonly lastActivityAt: string;
-  readonly messageCount: number;
-  readonly editedAt?: string;
-}
-
-export interface Message {
-  readonly messageId: string;
-  readonly topicId: string;
-  readonly authorId: string;
-  readonly authorName: string;
-  readonly body: string;
-  readonly createdAt: string;
-  readonly editedAt?: string;
-}
-
-export interface PublicUser {
-  readonly userId: string;
-  readonly username: string;
-  readonly displayName: string;
-  readonly createdAt: string;
-}
 
 export const pageSize = 20;
 
@@ -49,8 +19,8 @@ export const firstTopicsPage = `/api/topics?limit=${pageSize}`;
 
 export const listTopics = (cursor?: string) =>
   cursor
-    ? request<Page<Topic>>(`/api/topics?${pageQuery(cursor)}`)
-    : request<Page<Topic>>(firstTopicsPage, { plain: true });
+    ? request<TopicPage>(`/api/topics?${pageQuery(cursor)}`)
+    : request<TopicPage>(firstTopicsPage, { plain: true });
 export const getTopic = (topicId: string) => request<Topic>(`/api/topics/${id(topicId)}`);
 export const createTopic = (token: string, title: string, body: string) =>
   request<Topic>('/api/topics', { method: 'POST', token, body: body.trim() ? { title, body } : { title } });
@@ -60,7 +30,7 @@ export const deleteTopic = (token: string, topicId: string) =>
   request<null>(`/api/topics/${id(topicId)}`, { method: 'DELETE', token });
 
 export const listMessages = (topicId: string, cursor?: string) =>
-  request<Page<Message>>(`/api/topics/${id(topicId)}/messages?${pageQuery(cursor)}`);
+  request<MessagePage>(`/api/topics/${id(topicId)}/messages?${pageQuery(cursor)}`);
 export const postMessage = (token: string, topicId: string, body: string) =>
   request<Message>(`/api/topics/${id(topicId)}/messages`, { method: 'POST', token, body: { body } });
 export const editMessage = (token: string, messageId: string, body: string) =>
@@ -68,7 +38,7 @@ export const editMessage = (token: string, messageId: string, body: string) =>
 export const deleteMessage = (token: string, messageId: string) =>
   request<null>(`/api/messages/${id(messageId)}`, { method: 'DELETE', token });
 export const listUserMessages = (userId: string, cursor?: string) =>
-  request<Page<Message>>(`/api/users/${id(userId)}/messages?${pageQuery(cursor)}`);
+  request<MessagePage>(`/api/users/${id(userId)}/messages?${pageQuery(cursor)}`);
 
 export const getUser = (userId: string) => request<PublicUser>(`/api/users/${id(userId)}`);
 export const register = (username: string, password: string, displayName: string) =>

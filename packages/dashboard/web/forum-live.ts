@@ -3,8 +3,9 @@
  * messages posted or deleted, as server-sent events. One stream per tab, whichever view is
  * open; each view subscribes to what it shows while it is shown.
  */
+
+import type { Topic } from '@agora/catalogue/api-shapes';
 import { openFeed } from './feed.ts';
-import type { Topic } from './forum-api.ts';
 import type { ServerEvent } from './sse.ts';
 
 export const forumFeedPath = '/api/topics/live';

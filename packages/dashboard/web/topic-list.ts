@@ -2,7 +2,7 @@
  * The topics list's order, apart from the page: newest activity first, one entry per topic,
  * whether its entries came from a page of the API or from the live feed. Pure, so tests run it in Node.
  */
-import type { Topic } from './forum-api.ts';
+import type { Topic } from '@agora/catalogue/api-shapes';
 
 function newer(a: Topic, b: Topic): Topic {
   return a.lastActivityAt >= b.lastActivityAt ? a : b;

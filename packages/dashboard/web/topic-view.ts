@@ -3,6 +3,7 @@
  * and topic (the controls appear only on what the API lets you change, and a refusal is still
  * explained); messages others post appear live.
  */
+import type { Message, Topic } from '@agora/catalogue/api-shapes';
 import { ApiError } from './api.ts';
 import { h } from './dom.ts';
 import {
@@ -11,10 +12,8 @@ import {
   editMessage,
   getTopic,
   listMessages,
-  type Message,
   postMessage,
   renameTopic,
-  type Topic,
 } from './forum-api.ts';
 import { subscribe } from './forum-live.ts';
 import { displayName, rememberName, rememberTitle } from './names.ts';

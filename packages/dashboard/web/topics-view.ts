@@ -1,6 +1,7 @@
 /** The topics list: by latest activity, paged with the API's cursor, new and newly active topics live. */
+import type { Topic } from '@agora/catalogue/api-shapes';
 import { h } from './dom.ts';
-import { createTopic, listTopics, type Topic } from './forum-api.ts';
+import { createTopic, listTopics } from './forum-api.ts';
 import { subscribe } from './forum-live.ts';
 import { displayName, rememberTitle } from './names.ts';
 import { navigate } from './router.ts';

@@ -1,7 +1,8 @@
 /** An author's page: their current name and their messages across topics, newest first, paged. */
+import type { Message } from '@agora/catalogue/api-shapes';
 import { ApiError } from './api.ts';
 import { h } from './dom.ts';
-import { getUser, listUserMessages, type Message } from './forum-api.ts';
+import { getUser, listUserMessages } from './forum-api.ts';
 import { topicTitle } from './names.ts';
 import { app, messageOf } from './state.ts';
 import { heading, timeOf } from './ui.ts';

@@ -19,7 +19,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Logger } from 'pino';
 import { accessLogOptions } from './access-log.ts';
 import { trustedProxyHops } from './client-address.ts';
-import { closeConnectionsWhenDraining } from './lifecycle.ts';
+import { closeConnectionsWhenDraining, lingerOnRefusedBodies } from './lifecycle.ts';
 import { requestContext } from './logger.ts';
 import { processMetrics } from './metrics.ts';
 import {
@@ -138,6 +138,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
   // A JSON API: any other media type is a 415, not a string body that fails validation later.
   app.removeContentTypeParser('text/plain');
   closeConnectionsWhenDraining(app);
+  lingerOnRefusedBodies(app);
   registerProblemHandlers(app, trackAllowedMethods(app));
 
   app.addHook('onRequest', (request, reply, done) => {

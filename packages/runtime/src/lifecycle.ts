@@ -3,6 +3,7 @@
  * stops accepting connections, in-flight requests finish, clients close, and the process exits 0.
  * If that takes longer than the timeout, it exits 1 rather than hang a deployment.
  */
+import { Socket } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { stopProcessMetrics } from './metrics.ts';
@@ -23,6 +24,38 @@ export function closeConnectionsWhenDraining(app: FastifyInstance): void {
   if (!app.hasDecorator('shuttingDown')) app.decorate('shuttingDown', false);
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (app.shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
+  });
+}
+
+/**
+ * Lingering close, for a body refused before it was all read (a 413 on Content-Length alone, a
+ * body that fails to parse). Fastify answers those with `Connection: close`, and Node then closes
+ * the socket while the body is still arriving: the unread bytes make the close a reset (RST),
+ * which can throw the answer away before the client, a load balancer, has read it (so the user
+ * sees a 502, or a proxy's client a cut answer, instead of the 413). So the answer is sent on an
+ * open connection, the rest of the body is read and dropped, and the socket is closed once the
+ * body has all arrived, or after `lingerMs` at most.
+ */
+export function lingerOnRefusedBodies(app: FastifyInstance, lingerMs = 5000): void {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const incoming = request.raw;
+    // (an injected request has no connection to linger on)
+    const connected = incoming.socket instanceof Socket;
+    if (!connected || incoming.complete || reply.getHeader('connection') !== 'close') return done(null, payload);
+    reply.removeHeader('connection');
+    reply.raw.once('finish', () => {
+      const socket = incoming.socket;
+      const timer = setTimeout(() => socket.destroy(), lingerMs);
+      timer.unref();
+      const close = () => {
+        clearTimeout(timer);
+        socket.end();
+      };
+      if (incoming.complete) close();
+      else incoming.once('end', close);
+      incoming.resume();
+    });
     done(null, payload);
   });
 }

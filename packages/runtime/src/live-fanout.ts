@@ -13,6 +13,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
+import { type TaskQueuesDefinition, taskQueues } from '@agora/catalogue';
 import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
@@ -466,4 +467,51 @@ export function createLiveFeed<T>(options: LiveFeedOptions<T>): LiveFeed<T> {
       };
     },
   };
+}
+
+/** The catalogue's task queues of `id` (the queues each task of a service makes for its live feed). */
+export function taskQueuesDefinition(id: (typeof taskQueues)[number]['id']): TaskQueuesDefinition {
+  const definition = (taskQueues as readonly TaskQueuesDefinition[]).find((candidate) => candidate.id === id);
+  if (!definition) throw new Error(`No task queues "${id}" in the catalogue`);
+  return definition;
+}
+
+/** What a service gives its task's live feed: its clients, and its topic and queue prefix from config. */
+export interface TaskLiveFeedOptions {
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+  readonly logger: Logger;
+  /** the topic the catalogue's task queues subscribe to (its environment variable) */
+  readonly topicArn: string;
+  /** the task queues' prefix (their environment variable, e.g. TOPICS_LIVE_QUEUE_PREFIX) */
+  readonly queuePrefix: string;
+  /** tests' overrides of the catalogue's timings */
+  readonly waitTimeSeconds?: number;
+  readonly heartbeatSeconds?: number;
+  readonly staleAfterSeconds?: number;
+}
+
+/**
+ * A task's live feed on the catalogue's task queues `id`: their filter policy, retention and
+ * heartbeat, each message turned into listeners' items by `decode`.
+ */
+export function createTaskLiveFeed<T>(
+  id: (typeof taskQueues)[number]['id'],
+  options: TaskLiveFeedOptions,
+  decode: LiveFeedOptions<T>['decode'],
+): LiveFeed<T> {
+  const definition = taskQueuesDefinition(id);
+  return createLiveFeed({
+    sqs: options.sqs,
+    sns: options.sns,
+    logger: options.logger.child({ consumer: definition.name }),
+    topicArn: options.topicArn,
+    queuePrefix: options.queuePrefix,
+    filterPolicy: definition.filterPolicy,
+    retentionSeconds: definition.retentionSeconds,
+    heartbeatSeconds: options.heartbeatSeconds ?? definition.heartbeatSeconds,
+    staleAfterSeconds: options.staleAfterSeconds ?? definition.staleAfterSeconds,
+    ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
+    decode,
+  });
 }

@@ -1,5 +1,5 @@
 /** Schemas every service's routes share: problem details, pagination, bearer auth. */
-import { type TSchema, Type } from 'typebox';
+import { Type } from 'typebox';
 import { problemContentType } from './problem.ts';
 
 export const ProblemSchema = Type.Object(
@@ -43,13 +43,7 @@ export const PageQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function Page<T extends TSchema>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    nextCursor: Type.Optional(
-      Type.String({ description: 'pass as `cursor` for the next page; absent on the last page' }),
-    ),
-  });
-}
+/** A page of items and its next cursor: the catalogue's shape, which the web app reads too. */
+export { Page } from '@agora/catalogue/api-shapes';
 
 export const bearerAuth = [{ bearerAuth: [] }];

@@ -9,6 +9,11 @@
  * windows instead (`hit`): one unconditional UpdateItem per request, never a second round, at the
  * price of a burst of up to twice the limit across a window's edge. It backs @fastify/rate-limit
  * as its store (`sharedRequestStore`), so its headers, 429s and per-route settings stay as they were.
+ *
+ * A count never goes down inside its window, so a budget this task has seen spent refuses until
+ * its window ends, whatever any task does: the task remembers that (`spent`) and refuses with no
+ * read and no write. A client flooding one task costs `max` writes a window, not one write per
+ * request (a flood of paid writes, "denial of wallet"); across N tasks, at most N - 1 more.
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -43,6 +48,7 @@ export function createSharedRateLimiter(
   tableName: string,
   now: () => number = Date.now,
 ): SharedRateLimiter {
+  const spent = spentBudgets();
   const limitKeyOf = (budget: RateBudget, key: string) =>
     `${budget.name}#${createHash('sha256').update(key).digest('base64url')}`;
   const stateOf = (budget: RateBudget, hits: number, expiresAt: number, seconds: number, counted: boolean) => ({
@@ -90,12 +96,17 @@ export function createSharedRateLimiter(
     async take(budget, key) {
       const limitKey = limitKeyOf(budget, key);
       const seconds = Math.floor(now() / 1000);
+      const until = spent.until(limitKey, seconds);
+      if (until !== undefined) return { allowed: false, retryAfterSeconds: until - seconds };
       // Bounded: each round loses only to another task that changed the window meanwhile.
       for (let round = 0; round < 3; round++) {
         const item =
           (await countInRunningWindow(limitKey, seconds)) ??
           (await startWindow(limitKey, seconds, budget.windowSeconds));
-        if (item) return stateOf(budget, Number(item.hits), Number(item.expiresAt), seconds, true);
+        if (item) {
+          if (Number(item.hits) >= budget.max) spent.mark(limitKey, Number(item.expiresAt));
+          return stateOf(budget, Number(item.hits), Number(item.expiresAt), seconds, true);
+        }
       }
       throw new Error(`the ${budget.name} counter changed under every attempt to count a hit`);
     },
@@ -103,26 +114,59 @@ export function createSharedRateLimiter(
       const seconds = Math.floor(now() / 1000);
       const windowStart = seconds - (seconds % budget.windowSeconds);
       const expiresAt = windowStart + budget.windowSeconds;
+      const retryAfterSeconds = Math.max(1, expiresAt - seconds);
+      const limitKey = `${limitKeyOf(budget, key)}#${windowStart}`;
+      if (spent.until(limitKey, seconds) !== undefined) return { hits: budget.max + 1, retryAfterSeconds };
       const { Attributes } = await documents.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: { limitKey: `${limitKeyOf(budget, key)}#${windowStart}` },
+          Key: { limitKey },
           UpdateExpression: 'ADD hits :one SET expiresAt = :expiresAt',
           ExpressionAttributeValues: { ':one': 1, ':expiresAt': expiresAt },
           ReturnValues: 'UPDATED_NEW',
         }),
       );
-      return { hits: Number(Attributes?.hits), retryAfterSeconds: Math.max(1, expiresAt - seconds) };
+      const hits = Number(Attributes?.hits);
+      if (hits >= budget.max) spent.mark(limitKey, expiresAt);
+      return { hits, retryAfterSeconds };
     },
     async peek(budget, key) {
+      const limitKey = limitKeyOf(budget, key);
       const seconds = Math.floor(now() / 1000);
+      const until = spent.until(limitKey, seconds);
+      if (until !== undefined) return { allowed: false, retryAfterSeconds: until - seconds };
       const { Item } = await documents.send(
-        new GetCommand({ TableName: tableName, Key: { limitKey: limitKeyOf(budget, key) }, ConsistentRead: true }),
+        new GetCommand({ TableName: tableName, Key: { limitKey }, ConsistentRead: true }),
       );
       const running = Item && Number(Item.expiresAt) > seconds;
+      if (running && Number(Item.hits) >= budget.max) spent.mark(limitKey, Number(Item.expiresAt));
       return running
         ? stateOf(budget, Number(Item.hits), Number(Item.expiresAt), seconds, false)
         : { allowed: true, retryAfterSeconds: 1 };
+    },
+  };
+}
+
+/** How many spent budgets a task remembers: a bound on its memory, whatever the number of clients. */
+const maxSpentRemembered = 10_000;
+
+/** The budgets this task has seen spent, each until its window ends (epoch seconds). */
+function spentBudgets() {
+  const untilOf = new Map<string, number>();
+  return {
+    /** when the window of a budget this task saw spent ends; undefined if it has room or its window is over */
+    until(limitKey: string, seconds: number): number | undefined {
+      const until = untilOf.get(limitKey);
+      if (until === undefined || until > seconds) return until;
+      untilOf.delete(limitKey);
+      return undefined;
+    },
+    mark(limitKey: string, until: number): void {
+      if (untilOf.size >= maxSpentRemembered) {
+        // the oldest entry goes: at worst that client costs writes again, never a wrong answer
+        untilOf.delete(untilOf.keys().next().value as string);
+      }
+      untilOf.set(limitKey, until);
     },
   };
 }

@@ -135,6 +135,36 @@ describe('the base app', () => {
   });
 });
 
+describe('a body refused before it is read', () => {
+  it('is read to its end and dropped, and the connection closed cleanly, not reset under the 413', async () => {
+    const { app } = await baseApp(); // 1 KiB body limit
+    app.post('/echo', async (request) => request.body);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as AddressInfo;
+    // Far more than the sockets buffer: a server that closes at its answer resets the sender.
+    const body = Buffer.alloc(16 * 1024 * 1024, 'x');
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      answer += chunk;
+    });
+    const outcome = new Promise<string>((resolve) => {
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(`error ${error.code}`));
+      socket.once('end', () => resolve('end'));
+    });
+    socket.write(
+      `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
+    const written = new Promise<string>((resolve) => socket.write(body, (error) => resolve(error ? 'failed' : 'all')));
+    assert.equal(await written, 'all', 'the whole body was taken');
+    socket.end();
+    assert.equal(await outcome, 'end', 'the connection ended cleanly');
+    assert.match(answer, /^HTTP\/1\.1 413 /);
+    assert.match(answer, /problem\+json/);
+  });
+});
+
 describe('answers found by fuzzing (tools/test/fuzz.test.ts)', () => {
   async function appWithRoutes() {
     const { app } = await baseApp();

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { taskQueues } from '@agora/catalogue';
 import { capturedLogger, provision } from '@agora/tools/testing/testing';
 import { until } from '@agora/tools/wait';
 import {
@@ -21,11 +20,17 @@ import {
   GetQueueUrlCommand,
   TagQueueCommand,
 } from '@aws-sdk/client-sqs';
-import { createLiveFanout, heartbeatTag, type LiveMessage, sweepStaleQueues } from '../src/live-fanout.ts';
+import {
+  createLiveFanout,
+  heartbeatTag,
+  type LiveMessage,
+  sweepStaleQueues,
+  taskQueuesDefinition,
+} from '../src/live-fanout.ts';
 
 const deployment = await provision('fanout');
 const { sqs, sns } = deployment.clients;
-const definition = taskQueues.find((candidate) => candidate.id === 'topicsLiveQueues') as (typeof taskQueues)[number];
+const definition = taskQueuesDefinition('topicsLiveQueues');
 const topicArn = deployment.topicArns[definition.topic] as string;
 const queuePrefix = deployment.env[definition.env] as string;
 

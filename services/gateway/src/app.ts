@@ -10,7 +10,8 @@
  * Every other path is the web app's, answered from its build as CloudFront answers it from S3.
  */
 
-import { type IncomingHttpHeaders, METHODS } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, METHODS } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import { matchesPathPattern, serviceForPath, webApp } from '@agora/catalogue';
 import { sendWebApp, type WebAppFiles } from '@agora/dashboard/serve';
 import { accessLogOptions } from '@agora/runtime/access-log';
@@ -71,6 +72,26 @@ function carriesBody(headers: IncomingHttpHeaders): boolean {
   if (headers['transfer-encoding'] !== undefined) return true;
   const length = headers['content-length'];
   return length !== undefined && length !== '0';
+}
+
+/**
+ * The client's body as the upstream request reads it: a copy, not the client's stream itself. A
+ * service may answer before it has read the body (a 413 on Content-Length alone) and close; undici
+ * then destroys the body it was sending, which, were it the client's request, would destroy the
+ * client's connection while the service's answer is on its way to it (a cut answer, or a 502).
+ * Only the copy is destroyed: the rest of the client's body is read and dropped, so the client,
+ * still sending, reads the whole answer, as from an ALB.
+ */
+function upstreamBody(client: IncomingMessage): Readable {
+  const copy = new PassThrough();
+  client.pipe(copy);
+  client.once('error', (error) => copy.destroy(error));
+  copy.once('close', () => {
+    if (client.readableEnded) return;
+    client.unpipe(copy);
+    client.resume();
+  });
+  return copy;
 }
 
 function isEventStream(contentType: string | string[] | undefined): boolean {
@@ -179,7 +200,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
           'x-forwarded-for': forwardedFor,
           'x-forwarded-proto': request.protocol,
         },
-        body: carriesBody(request.headers) ? request.raw : null,
+        body: carriesBody(request.headers) ? upstreamBody(request.raw) : null,
         signal: abandon.signal,
       });
       if (isEventStream(upstream.headers['content-type'])) {

@@ -12,11 +12,13 @@
  * (a relay that starts) means changes may have been missed: the feeds' browsers reload.
  */
 
-import { stockChangeTypes, taskQueues } from '@agora/catalogue';
-import { createLiveFeed, type LiveFeed, type LiveMessage } from '@agora/runtime/live-fanout';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Logger } from 'pino';
+import { stockChangeTypes } from '@agora/catalogue';
+import {
+  createTaskLiveFeed,
+  type LiveFeed,
+  type LiveMessage,
+  type TaskLiveFeedOptions,
+} from '@agora/runtime/live-fanout';
 import type { TableChange } from './table-stream.ts';
 
 export interface StockChangeEvent {
@@ -142,36 +144,9 @@ export function stockFeedDecoder(capacity = 50_000): (message: LiveMessage) => r
   };
 }
 
-const liveQueues = taskQueues.find(
-  (definition) => definition.id === 'inventoryLiveQueues',
-) as (typeof taskQueues)[number];
-
-export interface StockFeedOptions {
-  readonly sqs: SQSClient;
-  readonly sns: SNSClient;
-  readonly logger: Logger;
-  /** STOCK_CHANGES_TOPIC_ARN */
-  readonly topicArn: string;
-  /** INVENTORY_LIVE_QUEUE_PREFIX */
-  readonly queuePrefix: string;
-  readonly waitTimeSeconds?: number;
-}
-
 export type StockFeed = LiveFeed<FeedEvent>;
 
-/** This task's live feed: its own queue on the stock-changes topic. */
-export function createStockFeed(options: StockFeedOptions): StockFeed {
-  return createLiveFeed({
-    sqs: options.sqs,
-    sns: options.sns,
-    logger: options.logger.child({ consumer: 'live-inventory' }),
-    topicArn: options.topicArn,
-    queuePrefix: options.queuePrefix,
-    filterPolicy: liveQueues.filterPolicy,
-    retentionSeconds: liveQueues.retentionSeconds,
-    heartbeatSeconds: liveQueues.heartbeatSeconds,
-    staleAfterSeconds: liveQueues.staleAfterSeconds,
-    ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
-    decode: stockFeedDecoder(),
-  });
+/** This task's live feed: its own queue on the stock-changes topic (the catalogue's inventoryLiveQueues). */
+export function createStockFeed(options: TaskLiveFeedOptions): StockFeed {
+  return createTaskLiveFeed('inventoryLiveQueues', options, stockFeedDecoder());
 }

@@ -1,7 +1,8 @@
 /**
  * The worker process's life: SIGTERM mid-file hands the file back and exits 0; the health
  * endpoint turns 503 when polling silently stops; a multipart upload (two events on moto) is
- * loaded once.
+ * loaded once; a message's fresh copy, made near the queue's receive limit, is still the file's
+ * message to a lease a killed worker left.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -12,15 +13,19 @@ import { createLogger } from '@agora/runtime/logger';
 import { healthApp } from '@agora/runtime/run-worker';
 import type { TestDeployment } from '@agora/tools/testing/testing';
 import { eventually, until } from '@agora/tools/wait';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createUploadsRepo } from '../src/uploads-repo.ts';
 import { createFilesWorker } from '../src/worker/files-worker.ts';
+import { bucketUploadId } from '../src/worker/process-object.ts';
+import { parseFilesMessage, unquoteETag } from '../src/worker/s3-events.ts';
 import { createTaskProtection } from '../src/worker/task-protection.ts';
 import {
   dropFile,
   finishedUpload,
   inventoryDeployment,
+  labFile,
   queueIsEmpty,
   spawnWorkerProcess,
   startWorker,
@@ -147,5 +152,59 @@ test('a multipart upload (two S3 events on moto) is loaded once', async () => {
   assert.deepEqual(
     received.map((alert) => [alert.attributes.item, alert.attributes.kind]),
     [['Echo Plus', 'out-of-stock']],
+  );
+});
+
+test("a message's fresh copy is still the file's message while a killed worker's lease runs out", async () => {
+  const { deployment } = await inventoryDeployment();
+  const { s3, sqs, documents } = deployment.clients;
+  const queueUrl = deployment.env.FILES_QUEUE_URL as string;
+  await dropFile(deployment, 'held.csv', labFile('Berlin'));
+  // Three receives, as three workers that died mid-file left them: the next is the one before the
+  // queue's maxReceiveCount (5), which the worker hands to a fresh copy of the message.
+  let message: Message | undefined;
+  for (let receives = 0; receives < 3; ) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, VisibilityTimeout: 0 }),
+    );
+    const [received] = Messages;
+    if (!received) continue;
+    if (parseFilesMessage(received.Body).kind === 'test') {
+      // S3's test event for the bucket's notification: not the file's
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: received.ReceiptHandle }));
+      continue;
+    }
+    message = received;
+    receives++;
+  }
+  const objects = parseFilesMessage(message?.Body);
+  assert.equal(objects.kind, 'objects');
+  const [object] = objects.objects;
+  const head = await s3.send(new HeadObjectCommand({ Bucket: object?.bucket, Key: object?.key }));
+  const eTag = unquoteETag(head.ETag) as string;
+  const uploadId = bucketUploadId(head.LastModified?.getTime() ?? 0, object?.bucket ?? '', 'held.csv', eTag);
+  // The last of those workers took the file's lease for this message and died: it runs 20 s more.
+  const claim = await createUploadsRepo(documents, deployment.env.UPLOADS_TABLE as string).claim(
+    uploadId,
+    { owner: 'a-killed-worker', messageId: message?.MessageId as string, leaseMs: 20_000 },
+    {
+      source: 'bucket',
+      bucket: object?.bucket ?? '',
+      s3Key: 'held.csv',
+      fileName: 'held.csv',
+      size: head.ContentLength ?? 0,
+      eTag,
+      receivedAt: (head.LastModified ?? new Date()).toISOString(),
+    },
+  );
+  assert.equal(claim.outcome, 'claimed');
+
+  const { logs } = await startWorker(deployment);
+  const upload = await finishedUpload(deployment, 'held.csv');
+  assert.equal(upload.status, 'done', upload.failureReason);
+  assert.equal(upload.rowsAccepted, 5);
+  assert.ok(
+    logs.lines().some((line) => line.msg === 'message near its receive limit: handed to a fresh copy'),
+    'the worker made a fresh copy',
   );
 });

@@ -12,6 +12,7 @@
  * Only messages carry `messageId` and `authorId`, so the byMessageId and byAuthor indexes hold
  * messages only.
  */
+import type { Message } from '@agora/catalogue/api-shapes';
 import {
   batchWriteAll,
   conditionalUpdate,
@@ -31,15 +32,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
-export interface Message {
-  readonly messageId: string;
-  readonly topicId: string;
-  readonly authorId: string;
-  readonly authorName: string;
-  readonly body: string;
-  readonly createdAt: string;
-  readonly editedAt?: string;
-}
+/** A message as stored is a message as the API shows it (the catalogue's shape). */
+export type { Message };
 
 export interface NewMessage extends Message {
   /** when the author's name was set (renamedAt of the latest rename known), for ordering renames */

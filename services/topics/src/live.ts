@@ -4,19 +4,18 @@
  * message.deleted), received on this task's own queue and turned into server-sent events for
  * GET /api/topics/live. No table is read: each event carries what the browser is shown.
  */
-import { taskQueues } from '@agora/catalogue';
 import { parseEvent } from '@agora/runtime/consumer';
 import { serverSentEvent } from '@agora/runtime/event-stream';
-import { createLiveFeed, type LiveFeed, type LiveMessage } from '@agora/runtime/live-fanout';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { Logger } from 'pino';
+import {
+  createTaskLiveFeed,
+  type LiveFeed,
+  type LiveMessage,
+  type TaskLiveFeedOptions,
+} from '@agora/runtime/live-fanout';
 import type { Topic } from './topics-repo.ts';
 
 /** One server-sent event, ready to write. */
 export type ForumLiveEvent = string;
-
-const liveQueues = taskQueues.find((definition) => definition.id === 'topicsLiveQueues') as (typeof taskQueues)[number];
 
 /** A topic's fields in the order GET /api/topics/:topicId gives them. */
 export function topicView(topic: Topic): Topic {
@@ -55,30 +54,7 @@ export function forumLiveEvents(message: LiveMessage): ForumLiveEvent[] {
   }
 }
 
-export interface ForumLiveOptions {
-  readonly sqs: SQSClient;
-  readonly sns: SNSClient;
-  readonly logger: Logger;
-  readonly topicArn: string;
-  /** TOPICS_LIVE_QUEUE_PREFIX */
-  readonly queuePrefix: string;
-  readonly waitTimeSeconds?: number;
-  readonly heartbeatSeconds?: number;
-  readonly staleAfterSeconds?: number;
-}
-
-export function createForumLiveFeed(options: ForumLiveOptions): LiveFeed<ForumLiveEvent> {
-  return createLiveFeed({
-    sqs: options.sqs,
-    sns: options.sns,
-    logger: options.logger.child({ consumer: 'live-topics' }),
-    topicArn: options.topicArn,
-    queuePrefix: options.queuePrefix,
-    filterPolicy: liveQueues.filterPolicy,
-    retentionSeconds: liveQueues.retentionSeconds,
-    heartbeatSeconds: options.heartbeatSeconds ?? liveQueues.heartbeatSeconds,
-    staleAfterSeconds: options.staleAfterSeconds ?? liveQueues.staleAfterSeconds,
-    ...(options.waitTimeSeconds !== undefined ? { waitTimeSeconds: options.waitTimeSeconds } : {}),
-    decode: forumLiveEvents,
-  });
+/** This task's forum feed: its own queue of the catalogue's topicsLiveQueues. */
+export function createForumLiveFeed(options: TaskLiveFeedOptions): LiveFeed<ForumLiveEvent> {
+  return createTaskLiveFeed('topicsLiveQueues', options, forumLiveEvents);
 }

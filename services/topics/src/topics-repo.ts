@@ -4,6 +4,7 @@
  * one marker item per message event already counted (`topicId` = `counted#<kind>#<messageId>`),
  * written in the same transaction as the count, which is what makes the count idempotent.
  */
+import type { Topic } from '@agora/catalogue/api-shapes';
 import {
   type CursorPage,
   conditionalUpdate,
@@ -22,15 +23,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 
-export interface Topic {
-  readonly topicId: string;
-  readonly title: string;
-  readonly authorId: string;
-  readonly createdAt: string;
-  readonly lastActivityAt: string;
-  readonly messageCount: number;
-  readonly editedAt?: string;
-}
+/** A topic as stored is a topic as the API shows it (the catalogue's shape). */
+export type { Topic };
 
 const feed = 'topic';
 const activityIndex = 'byActivity';

@@ -12,6 +12,10 @@
  * fresh copy of itself (same body, receive count back to zero, `refreshesAttribute` + 1) before
  * it is worked on, a bounded number of times; the file's own budget is the failures its
  * processing caused, counted on the upload, and each rerun resumes at the file's last checkpoint.
+ * A copy stands for its original (`originAttribute`): the file's lease, which names the message
+ * it was taken for, is the copy's too. Otherwise a copy that arrives while the dead worker's lease
+ * has not yet run out looks like a second message for a file another worker holds, and is
+ * dropped as a duplicate, and the file is never finished.
  */
 import { processMetrics } from '@agora/runtime/metrics';
 import { createQueuePoller, receiveCountOf, retryDelaySeconds, type Settlement } from '@agora/runtime/queue-poller';
@@ -48,6 +52,8 @@ export interface WorkerHealth {
 
 /** the message attribute counting how often a message was handed to a fresh copy */
 export const refreshesAttribute = 'agora-refreshes';
+/** the message attribute naming the message a fresh copy stands for (the first one's id) */
+export const originAttribute = 'agora-origin';
 /** bounds the receives of one file (maxReceiveCount × this), even if the file itself kills workers */
 const maxRefreshes = 3;
 
@@ -87,12 +93,17 @@ export function createFilesWorker(options: FilesWorkerOptions) {
     }
     if (parsed.kind === 'test') return 'done';
     const refreshes = Number(message.MessageAttributes?.[refreshesAttribute]?.StringValue ?? '0');
+    // the message a lease names: the first of this message's copies
+    const origin = message.MessageAttributes?.[originAttribute]?.StringValue ?? messageId;
     if (receiveCount >= options.maxReceiveCount - 1 && refreshes < maxRefreshes) {
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: queueUrl,
           MessageBody: message.Body ?? '',
-          MessageAttributes: { [refreshesAttribute]: { DataType: 'Number', StringValue: String(refreshes + 1) } },
+          MessageAttributes: {
+            [refreshesAttribute]: { DataType: 'Number', StringValue: String(refreshes + 1) },
+            [originAttribute]: { DataType: 'String', StringValue: origin },
+          },
         }),
       );
       log.info(
@@ -125,7 +136,7 @@ export function createFilesWorker(options: FilesWorkerOptions) {
     try {
       for (const object of parsed.objects) {
         const outcome = await options.processObject(object, {
-          messageId,
+          messageId: origin,
           signal: abort.signal,
           onLease: (uploadId) => {
             leased = uploadId;
@@ -180,7 +191,7 @@ export function createFilesWorker(options: FilesWorkerOptions) {
     batchSize: 1,
     waitTimeSeconds: options.pollWaitSeconds,
     visibilityTimeoutSeconds: options.visibilitySeconds,
-    messageAttributeNames: [refreshesAttribute],
+    messageAttributeNames: [refreshesAttribute, originAttribute],
     retryDelaySeconds: (receiveCount) => retryDelaySeconds(receiveCount, options.retryBaseSeconds),
     onReceive: () => {
       lastActivityAt = Date.now();

@@ -39,6 +39,7 @@ export interface ProcessDependencies extends LoadDependencies {
 }
 
 export interface ProcessContext {
+  /** the message the file's lease is taken for (a fresh copy's original: files-worker.ts) */
   readonly messageId: string;
   readonly signal: AbortSignal;
   /** called once the lease is ours, so the heartbeat extends it */

@@ -3,31 +3,19 @@
  * and a user's messages across topics (newest first).
  */
 import { fieldRules } from '@agora/catalogue';
+import { MessagePageSchema, MessageSchema } from '@agora/catalogue/api-shapes';
 import type { AuthenticatedUser } from '@agora/runtime/auth';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
 import { readPage } from '@agora/runtime/paging';
 import { problems } from '@agora/runtime/problem';
-import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
+import { bearerAuth, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { epoch, type Message, type MessagesRepo } from '../messages-repo.ts';
 
 const ResourceId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'an id this API issued' });
 const MessageBody = Type.String(fieldRules.messageBody);
-
-export const MessageSchema = Type.Object(
-  {
-    messageId: Type.String(),
-    topicId: Type.String(),
-    authorId: Type.String(),
-    authorName: Type.String({ description: "the author's current display name" }),
-    body: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    editedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  },
-  { description: 'A message in a topic' },
-);
 
 export interface MessagesRoutesOptions {
   readonly messages: MessagesRepo;
@@ -50,7 +38,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         summary: "A topic's messages, oldest first, each with its author's current name",
         params: Type.Object({ topicId: ResourceId }),
         querystring: PageQuery,
-        response: { 200: Page(MessageSchema), ...problemResponses(400, 404, 429) },
+        response: { 200: MessagePageSchema, ...problemResponses(400, 404, 429) },
       },
     },
     async (request) => {
@@ -162,7 +150,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox<MessagesRoutesOptions> = 
         summary: "A user's messages across topics, newest first",
         params: Type.Object({ userId: ResourceId }),
         querystring: PageQuery,
-        response: { 200: Page(MessageSchema), ...problemResponses(400, 429) },
+        response: { 200: MessagePageSchema, ...problemResponses(400, 429) },
       },
     },
     async (request) =>

@@ -12,6 +12,7 @@
  * reconnects (to any task) and the page reloads what it shows. Events are at least once, in no
  * guaranteed order: a `topic` event with an older lastActivityAt than one already shown is stale.
  */
+import { TopicSchema } from '@agora/catalogue/api-shapes';
 import type { EventStreamSettings } from '@agora/runtime/event-stream';
 import { eventStreams } from '@agora/runtime/event-stream';
 import type { LiveFeed } from '@agora/runtime/live-fanout';
@@ -19,7 +20,6 @@ import { problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ForumLiveEvent } from '../live.ts';
-import { TopicSchema } from './topics.ts';
 
 export interface LiveRoutesOptions {
   readonly live: LiveFeed<ForumLiveEvent>;

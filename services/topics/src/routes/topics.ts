@@ -1,11 +1,12 @@
 /** /api/topics: create, list by latest activity, read, and edit or delete your own. */
 
 import { fieldRules } from '@agora/catalogue';
+import { TopicPageSchema, TopicSchema } from '@agora/catalogue/api-shapes';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
 import { readPage } from '@agora/runtime/paging';
 import { problems } from '@agora/runtime/problem';
-import { bearerAuth, Page, PageQuery, problemResponses } from '@agora/runtime/schemas';
+import { bearerAuth, PageQuery, problemResponses } from '@agora/runtime/schemas';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { topicView } from '../live.ts';
@@ -14,19 +15,6 @@ import type { Topic, TopicsRepo } from '../topics-repo.ts';
 export const ResourceId = Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'an id this API issued' });
 const Title = Type.String(fieldRules.topicTitle);
 const MessageBody = Type.String(fieldRules.messageBody);
-
-export const TopicSchema = Type.Object(
-  {
-    topicId: Type.String(),
-    title: Type.String(),
-    authorId: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-    lastActivityAt: Type.String({ format: 'date-time' }),
-    messageCount: Type.Integer({ minimum: 0 }),
-    editedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  },
-  { description: 'A forum topic. messageCount and lastActivityAt follow message events (eventually consistent).' },
-);
 
 const TopicParams = Type.Object({ topicId: ResourceId });
 
@@ -108,7 +96,7 @@ export const topicsRoutes: FastifyPluginAsyncTypebox<TopicsRoutesOptions> = asyn
         tags: ['topics'],
         summary: 'Topics by latest activity, newest first',
         querystring: PageQuery,
-        response: { 200: Page(TopicSchema), ...problemResponses(400, 429) },
+        response: { 200: TopicPageSchema, ...problemResponses(400, 429) },
       },
     },
     async (request) => readPage(request.query, ({ limit, cursor }) => topics.listByActivity(limit, cursor)),

@@ -1,6 +1,7 @@
 /** /api/users: registration, the user list, profiles, and one's own profile. */
 
 import { fieldRules } from '@agora/catalogue';
+import { PublicUserSchema } from '@agora/catalogue/api-shapes';
 import type { EventPublisher } from '@agora/runtime/events';
 import { newId } from '@agora/runtime/ids';
 import { readPage } from '@agora/runtime/paging';
@@ -16,15 +17,6 @@ export const Username = Type.String(fieldRules.username);
 export const DisplayName = Type.String(fieldRules.displayName);
 const Password = Type.String(fieldRules.password);
 
-export const PublicUser = Type.Object(
-  {
-    userId: Type.String(),
-    username: Type.String(),
-    displayName: Type.String(),
-    createdAt: Type.String({ format: 'date-time' }),
-  },
-  { $id: 'PublicUser' },
-);
 const OwnProfile = Type.Object({
   userId: Type.String(),
   username: Type.String(),
@@ -57,7 +49,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
           { username: Username, password: Password, displayName: DisplayName },
           { additionalProperties: false },
         ),
-        response: { 201: PublicUser, ...problemResponses(400, 409, 413, 415, 429, 503) },
+        response: { 201: PublicUserSchema, ...problemResponses(400, 409, 413, 415, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -88,7 +80,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         tags: ['users'],
         summary: 'List users in registration order',
         querystring: PageQuery,
-        response: { 200: Page(PublicUser), ...problemResponses(400, 429) },
+        response: { 200: Page(PublicUserSchema), ...problemResponses(400, 429) },
       },
     },
     async (request) => readPage(request.query, ({ limit, cursor }) => users.list(limit, cursor)),
@@ -150,7 +142,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<UsersRoutesOptions> = async 
         tags: ['users'],
         summary: 'A user’s public profile',
         params: Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) }),
-        response: { 200: PublicUser, ...problemResponses(400, 404) },
+        response: { 200: PublicUserSchema, ...problemResponses(400, 404) },
       },
     },
     async (request) => {
