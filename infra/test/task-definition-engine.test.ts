@@ -24,6 +24,7 @@ import {
   runEmulatorContainer,
   uniqueProjectName,
 } from '@agora/tools/testing/engine';
+import { runCommand } from '@agora/tools/testing/run-command';
 import { eventually } from '@agora/tools/wait';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -123,7 +124,18 @@ else
     let probes = new Map<string, Probe>();
     let endpoint = '';
     let deploymentEnv: Record<string, string> = {};
+    let valuesFor: (service: string) => (name: string, templateValue: unknown) => string = () => () => '';
     const started = new Map<string, string>();
+    /** `docker run` arguments: on the run's network, with the emulator's endpoint and credentials (what the task role and the VPC give on AWS). */
+    const onTheNetwork = () => [
+      '--label',
+      label,
+      '--network',
+      runId,
+      '--env',
+      'AWS_ENDPOINT_URL=http://moto:5000',
+      ...Object.entries(emulatorCredentials).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
+    ];
 
     before(
       async () => {
@@ -144,20 +156,7 @@ else
         // The bootstrap on the network (queue URLs carry the host its requests used): it prints the
         // resource variables of the deployment it made.
         const printed = await docker(
-          [
-            'run',
-            '--rm',
-            '--label',
-            label,
-            '--network',
-            runId,
-            '--env',
-            'AWS_ENDPOINT_URL=http://moto:5000',
-            '--env',
-            `AWS_REGION=${region}`,
-            ...Object.entries(emulatorCredentials).flatMap(([name, value]) => ['--env', `${name}=${value}`]),
-            project.imageOf('bootstrap'),
-          ],
+          ['run', '--rm', ...onTheNetwork(), '--env', `AWS_REGION=${region}`, project.imageOf('bootstrap')],
           { timeoutMs: 120_000 },
         );
         deploymentEnv = Object.fromEntries(
@@ -182,6 +181,7 @@ else
             throw new Error(`${service}'s task definition names ${name}, which the local deployment has no value for`);
           return value;
         };
+        valuesFor = values;
         for (const service of services) {
           const probe = probes.get(service.name);
           assert.ok(probe, `a task definition for ${service.name}`);
@@ -189,16 +189,10 @@ else
           await docker(
             runArguments(probe.container, project.imageOf(service.name), values(service.name), [
               name,
-              '--label',
-              label,
-              '--network',
-              runId,
               '--network-alias',
               service.name,
               // What the task role and the VPC give on AWS.
-              '--env',
-              'AWS_ENDPOINT_URL=http://moto:5000',
-              ...Object.entries(emulatorCredentials).flatMap(([variable, value]) => ['--env', `${variable}=${value}`]),
+              ...onTheNetwork(),
             ]),
           );
           started.set(service.name, name);
@@ -228,19 +222,7 @@ else
         const probe = probes.get(service.name) as Probe;
         const name = started.get(service.name) as string;
         if (probe.targetHealthPath) {
-          const port = probe.container.PortMappings?.[0]?.ContainerPort;
-          const address = (await docker(['port', name, `${port}/tcp`])).trim().split('\n')[0] as string;
-          const url = `http://${address}${probe.targetHealthPath}`;
-          const status = await eventually(
-            () =>
-              fetch(url).then(
-                (response) => response.status,
-                () => 0,
-              ),
-            (answer) => answer === 200,
-            60_000,
-          );
-          assert.equal(status, 200, `${url}\n${await logs(name)}`);
+          await answersTargetHealthCheck(name, probe);
         } else {
           assert.ok(probe.container.HealthCheck, `${service.name} has no load balancer, so it checks itself`);
           const [form, ...command] = probe.container.HealthCheck.Command;
@@ -272,6 +254,65 @@ else
         );
       });
     }
+
+    /**
+     * Starts one more task of `service` as its task definition says, plus `env`, until its target
+     * health check answers 200; its RSS then (the node process's VmRSS) and, once stopped, its log.
+     */
+    async function extraTask(service: string, suffix: string, env: string[]) {
+      const probe = probes.get(service) as Probe;
+      const name = `${runId}-${service}-${suffix}`;
+      await docker(
+        runArguments(probe.container, project?.imageOf(service) as string, valuesFor(service), [
+          name,
+          ...onTheNetwork(),
+          ...env.flatMap((variable) => ['--env', variable]),
+        ]),
+      );
+      await answersTargetHealthCheck(name, probe);
+      // PID 1 is tini; the service is its one child running the node binary.
+      const rss = await docker([
+        'exec',
+        name,
+        'sh',
+        '-c',
+        'node=$(command -v node); for dir in /proc/[0-9]*; do if [ "$(readlink "$dir/exe")" = "$node" ]; then sed -n "s/^VmRSS:[^0-9]*\\([0-9]*\\) kB/\\1/p" "$dir/status"; fi; done',
+      ]);
+      assert.match(rss.trim(), /^\d+$/, `one node process's VmRSS in kB, found ${JSON.stringify(rss)}`);
+      await docker(['stop', name], { timeoutMs: 60_000 });
+      // The service's own output: stdout and stderr (where Node writes its diagnostics).
+      const { stdout, stderr } = await runCommand('docker', ['logs', name], { timeoutMs: 30_000 });
+      const log = `${stdout}${stderr}`;
+      return { rssMegabytes: Number(rss.trim()) / 1024, log };
+    }
+
+    test("an API task starts from the image's compile cache: no module of its own compiled again, and less RSS than without it", {
+      timeout: 240_000,
+    }, async (t) => {
+      const api = services.find((service) => probes.get(service.name)?.targetHealthPath) as { name: string };
+      // Node's compile-cache diagnostics (stderr): one line per module read, missed or not written.
+      const cached = await extraTask(api.name, 'cached', ['NODE_DEBUG_NATIVE=COMPILE_CACHE']);
+      const uncached = await extraTask(api.name, 'uncached', ['NODE_DISABLE_COMPILE_CACHE=1']);
+      t.diagnostic(
+        `${api.name} RSS at ready: ${cached.rssMegabytes.toFixed(1)} MB with the cache, ${uncached.rssMegabytes.toFixed(1)} MB without`,
+      );
+      const lines = cached.log.split('\n');
+      const read = lines.filter((line) =>
+        /^\[compile cache\] reading cache from \/app\/.node-compile-cache\/.* for StrippedTypeScript file:\/\/\/app\/.*success/.test(
+          line,
+        ),
+      );
+      assert.ok(read.length > 20, `its TypeScript modules are read from the cache:\n${cached.log.slice(-3000)}`);
+      // A TypeScript module the cache misses is stripped again: Node then loads its stripper (~17 MB).
+      const missed = lines.filter((line) =>
+        /no transpile cache for StrippedTypeScript|StrippedTypeScript .*failed/.test(line),
+      );
+      assert.deepEqual(missed, [], 'every TypeScript module it loads comes from the cache');
+      assert.ok(
+        cached.rssMegabytes < uncached.rssMegabytes - 10,
+        `RSS at ready ${cached.rssMegabytes} MB with the cache against ${uncached.rssMegabytes} MB without`,
+      );
+    });
 
     test('the worker loads a CSV file uploaded to the bucket', { timeout: 120_000 }, async () => {
       const clients = emulatorClients(endpoint);
@@ -322,6 +363,23 @@ else
       }
     });
   });
+
+/** Waits (at most 60 s) for container `name` to answer its target group's health check with 200. */
+async function answersTargetHealthCheck(name: string, probe: Probe): Promise<void> {
+  const port = probe.container.PortMappings?.[0]?.ContainerPort;
+  const address = (await docker(['port', name, `${port}/tcp`])).trim().split('\n')[0] as string;
+  const url = `http://${address}${probe.targetHealthPath}`;
+  const status = await eventually(
+    () =>
+      fetch(url).then(
+        (response) => response.status,
+        () => 0,
+      ),
+    (answer) => answer === 200,
+    60_000,
+  );
+  assert.equal(status, 200, `${url}\n${await logs(name)}`);
+}
 
 async function logs(container: string): Promise<string> {
   const result = await docker(['logs', '--tail', '40', container]).catch((error: Error) => error.message);

@@ -103,6 +103,20 @@ async function answers(url: string, child: ChildProcess, output: string[]): Prom
   }
 }
 
+/**
+ * The final stage's environment for these build arguments, as the tree at `app` has it: a path
+ * inside the image's /app (the compile cache) is that path inside the tree, so nothing is written
+ * outside the test's own folder.
+ */
+function imageEnvironment(args: Record<string, string>, app: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(stageEnvironment(runtime, args)).map(([name, value]) => [
+      name,
+      value.startsWith('/app/') ? join(app, value.slice('/app/'.length)) : value,
+    ]),
+  );
+}
+
 /** The launcher's process for a service (workers may run as several numbered processes). */
 function launcherEnvironment(service: ServiceDefinition): Record<string, string> {
   assert.ok(system, 'the launcher did not start');
@@ -123,7 +137,7 @@ describe("each image's start command, outside Docker", () => {
       await assembleImageTree(deps, workspace, app);
       const port = await freePort();
       const { child, output, stop } = runImageCommand(app, {
-        ...stageEnvironment(runtime, args),
+        ...imageEnvironment(args, app),
         ...launcherEnvironment(service),
         PORT: String(port),
       });
@@ -143,7 +157,7 @@ describe("each image's start command, outside Docker", () => {
     await assembleImageTree(deps, args.WORKSPACE ?? '', app);
     const envDir = join(work, 'env');
     const { output, ended } = runImageCommand(app, {
-      ...stageEnvironment(runtime, args),
+      ...imageEnvironment(args, app),
       AWS_ENDPOINT_URL: system?.endpoint ?? '',
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'agora-local',

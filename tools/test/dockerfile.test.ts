@@ -4,7 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { matchesGlob } from 'node:path';
 import { describe, test } from 'node:test';
-import { services as catalogueServices, imageBuildArgs, type ServiceDefinition } from '@agora/catalogue';
+import {
+  services as catalogueServices,
+  containerSettings,
+  imageBuildArgs,
+  type ServiceDefinition,
+} from '@agora/catalogue';
 import { type Lockfile, workspaceClosure } from '../src/image-build/closure.ts';
 import { containerEnvFile } from '../src/local/container-env.ts';
 import { repoRoot } from '../src/paths.ts';
@@ -42,6 +47,15 @@ describe('Dockerfile.base: the final stage', () => {
     assert.notEqual(Number(uid), 0);
     const cmdLine = last('CMD')?.line ?? 0;
     assert.ok(user.line < cmdLine, 'USER comes before the start command');
+  });
+
+  test("writes Node's compile cache as the user every task runs as (Node keeps one cache per uid)", () => {
+    const user = last('USER');
+    assert.equal(user?.args, containerSettings.user, "the image's user is the catalogue's containerSettings.user");
+    const cacheDir = stageEnvironment(runtime, {}).NODE_COMPILE_CACHE;
+    assert.ok(cacheDir, 'NODE_COMPILE_CACHE is set in the image');
+    const warmUp = only('RUN').find((run) => run.args.includes('$AGORA_ENTRY'));
+    assert.ok(warmUp && user && warmUp.line > user.line, 'the warm-up runs after USER, as that user');
   });
 
   test('has an init process as its entrypoint, installed in the image', () => {

@@ -17,7 +17,9 @@ import { emulatorClients } from './emulator-clients.ts';
 
 const endpoint = process.env.AWS_ENDPOINT_URL;
 if (!endpoint) {
-  process.stderr.write('bootstrap: set AWS_ENDPOINT_URL to the emulator (e.g. http://moto:5000)\n');
+  process.stderr.write(
+    'Invalid configuration: AWS_ENDPOINT_URL is required but not set (the emulator, e.g. http://moto:5000)\n',
+  );
   process.exit(1);
 }
 const prefix = process.env.AGORA_PREFIX || 'agora';
