@@ -304,6 +304,13 @@ export function resourceById(id: string): ResourceDefinition {
   return found;
 }
 
+/** The task queues of `id` (the queues each task of a service makes for its live feed). */
+export function taskQueuesDefinition(id: (typeof taskQueues)[number]['id']): TaskQueuesDefinition {
+  const definition = (taskQueues as readonly TaskQueuesDefinition[]).find((candidate) => candidate.id === id);
+  if (!definition) throw new Error(`No task queues "${id}" in the catalogue`);
+  return definition;
+}
+
 /** The resources (ids) whose environment variables a use of `id` brings: task queues bring their topic's too. */
 export function environmentResources(id: string): string[] {
   const taskQueue = (taskQueues as readonly TaskQueuesDefinition[]).find((definition) => definition.id === id);

@@ -13,7 +13,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type TaskQueuesDefinition, taskQueues } from '@agora/catalogue';
+import { type TaskQueuesDefinition, type taskQueues, taskQueuesDefinition } from '@agora/catalogue';
 import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,
@@ -467,13 +467,6 @@ export function createLiveFeed<T>(options: LiveFeedOptions<T>): LiveFeed<T> {
       };
     },
   };
-}
-
-/** The catalogue's task queues of `id` (the queues each task of a service makes for its live feed). */
-export function taskQueuesDefinition(id: (typeof taskQueues)[number]['id']): TaskQueuesDefinition {
-  const definition = (taskQueues as readonly TaskQueuesDefinition[]).find((candidate) => candidate.id === id);
-  if (!definition) throw new Error(`No task queues "${id}" in the catalogue`);
-  return definition;
 }
 
 /** What a service gives its task's live feed: its clients, and its topic and queue prefix from config. */

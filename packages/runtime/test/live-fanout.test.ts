@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { taskQueuesDefinition } from '@agora/catalogue';
 import { capturedLogger, provision } from '@agora/tools/testing/testing';
 import { until } from '@agora/tools/wait';
 import {
@@ -20,13 +21,7 @@ import {
   GetQueueUrlCommand,
   TagQueueCommand,
 } from '@aws-sdk/client-sqs';
-import {
-  createLiveFanout,
-  heartbeatTag,
-  type LiveMessage,
-  sweepStaleQueues,
-  taskQueuesDefinition,
-} from '../src/live-fanout.ts';
+import { createLiveFanout, heartbeatTag, type LiveMessage, sweepStaleQueues } from '../src/live-fanout.ts';
 
 const deployment = await provision('fanout');
 const { sqs, sns } = deployment.clients;
