@@ -1,4 +1,6 @@
 /** Test helpers: gateways over real sockets, fake upstreams, raw HTTP requests. */
+
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
@@ -63,11 +65,25 @@ export async function listen(handler: (request: IncomingMessage, response: Serve
 }
 
 export async function closedPort(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  // Not a freed ephemeral port: a test running in parallel may listen on it a moment later (its
+  // port-0 listener gets one from the same range), and the "down" service then answers. A port
+  // below the kernel's ephemeral range is one no port-0 listener is ever given; it is checked closed.
+  const [ephemeralStart] = (await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')).trim().split(/\s+/);
+  for (let port = Number(ephemeralStart) - 1; port > 1024; port -= 97) {
+    if (await refuses(port)) return `http://127.0.0.1:${port}`;
+  }
+  throw new Error('no closed loopback port below the ephemeral range');
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+  });
 }
 
 export interface RawAnswer {
