@@ -39,7 +39,9 @@ export async function meteredWorker(endpoint: string) {
   const dependencies = {
     s3: clients.s3,
     uploads: createUploadsRepo(clients.documents, deployed.env.UPLOADS_TABLE as string),
-    inventory: createInventoryRepo(clients.documents, deployed.env.INVENTORY_TABLE as string),
+    inventory: createInventoryRepo(clients.documents, deployed.env.INVENTORY_TABLE as string, {
+      dynamo: clients.dynamo,
+    }),
     alerts: snsAlertPublisher(clients.sns, deployed.env.STOCK_ALERTS_TOPIC_ARN as string),
     owner: 'bench',
     leaseMs: 600_000,

@@ -10,30 +10,29 @@
  *  - each against a kept-alive connection (as DynamoDB's) and with `Connection: close` on every
  *    response (as the emulator, werkzeug, does: a new TCP connection per request);
  * and csv-parse's parse-only CPU per 1,000 rows of the realistic file, the target's baseline.
- *   node services/inventory/bench/request-cpu.ts --requests=2000 [--only=<part of a case's name>]
+ *   node services/inventory/bench/request-cpu.ts --requests=2000 [--rounds=3] [--only=<part of a case's name>]
+ * The cases take turns for `--rounds` rounds; each prints its median and every round's figure.
+ * `--profile=<dir>` writes a CPU profile of each case's measured requests only (not the start-up,
+ * the warm-up or csv-parse) to <dir>/<case>.cpuprofile, for profile-summary.ts.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
 import { createAwsClients } from '@agora/runtime/aws';
 import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { pino } from 'pino';
 import { csvParseCpuPerThousand, realisticFile } from './realistic-load.ts';
+import { startStubDynamo } from './stub-endpoint.ts';
 
 const given = process.argv.find((arg) => arg.startsWith('--requests='));
 const requests = given ? Number(given.slice('--requests='.length)) : 2000;
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const profileDir = process.argv.find((arg) => arg.startsWith('--profile='))?.slice('--profile='.length);
+const rounds = Number(process.argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 3);
 const inFlight = 4;
 const table = 'bench-inventory';
-
-async function stub(mode: 'keep-alive' | 'close') {
-  const child = spawn(process.execPath, [new URL('./stub-dynamo.ts', import.meta.url).pathname, mode], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
-  return { endpoint: `http://127.0.0.1:${line.trim()}`, stop: () => child.stdin.end() };
-}
 
 function rows(count: number, offset: number) {
   const updatedAt = new Date().toISOString();
@@ -60,7 +59,7 @@ function attributeValues(row: ReturnType<typeof rows>[number]): WriteRequest {
   };
 }
 
-type Send = (clients: ReturnType<typeof createAwsClients>, at: number) => Promise<unknown>;
+type Send = (clients: ReturnType<typeof createAwsClients>, at: number, endpoint: string) => Promise<unknown>;
 
 const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
   'lib-dynamodb, 25 rows': {
@@ -84,24 +83,96 @@ const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
     send: (clients, at) =>
       clients.dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: rows(1, at).map(attributeValues) } })),
   },
+  // The SDK resolves the middleware stack on every send that carries options (its default without
+  // cacheMiddleware): the same 25 rows, to show what aws.ts's handler cache saves.
+  'AttributeValue maps, 25 rows, stack per send': {
+    rowsPerRequest: 25,
+    send: (clients, at) =>
+      clients.dynamo.send(
+        new BatchWriteItemCommand({ RequestItems: { [table]: rows(25, at * 25).map(attributeValues) } }),
+        {},
+      ),
+  },
+  // The floor under any HTTP client: the same JSON body POSTed by node:http on a kept-alive
+  // agent, unsigned, its answer parsed; no SDK.
+  'bare node:http POST, 25 rows, no SDK': {
+    rowsPerRequest: 25,
+    send: (clients, at, endpoint) =>
+      barePost(
+        clients,
+        endpoint,
+        JSON.stringify({ RequestItems: { [table]: rows(25, at * 25).map(attributeValues) } }),
+      ),
+  },
 };
 
-async function cpuPerRequest(endpoint: string, send: Send): Promise<number> {
+const bareAgents = new WeakMap<object, Agent>();
+function barePost(clients: ReturnType<typeof createAwsClients>, url: string, body: string): Promise<unknown> {
+  const agent = bareAgents.get(clients) ?? new Agent({ keepAlive: true, maxSockets: 50 });
+  bareAgents.set(clients, agent);
+  const endpoint = new URL(url);
+  return new Promise((resolve, reject) => {
+    const sent = request(
+      {
+        host: endpoint.hostname,
+        port: endpoint.port,
+        method: 'POST',
+        path: '/',
+        agent,
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.BatchWriteItem',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (response) => {
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('end', () => resolve(JSON.parse(Buffer.concat(parts).toString())));
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+/** Runs `measured` under the CPU profiler when --profile is given, writing <dir>/<name>.cpuprofile. */
+async function profiled<T>(name: string, measured: () => Promise<T>): Promise<T> {
+  if (!profileDir) return measured();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  const result = await measured();
+  const { profile } = await session.post('Profiler.stop');
+  session.disconnect();
+  await mkdir(profileDir, { recursive: true });
+  await writeFile(`${profileDir}/${name.replaceAll(/[^a-z0-9]+/gi, '-')}.cpuprofile`, JSON.stringify(profile));
+  return result;
+}
+
+async function cpuPerRequest(name: string, endpoint: string, send: Send): Promise<number> {
   process.env.AWS_ACCESS_KEY_ID = 'bench';
   process.env.AWS_SECRET_ACCESS_KEY = 'bench';
   const clients = createAwsClients({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint }, pino({ level: 'silent' }));
   const run = async (count: number, from: number) => {
     for (let at = 0; at < count; at += inFlight) {
       await Promise.all(
-        Array.from({ length: Math.min(inFlight, count - at) }, (_, index) => send(clients, from + at + index)),
+        Array.from({ length: Math.min(inFlight, count - at) }, (_, index) =>
+          send(clients, from + at + index, endpoint),
+        ),
       );
     }
   };
   await run(200, 0);
-  const before = process.cpuUsage();
-  await run(requests, 200);
-  const cpu = process.cpuUsage(before);
+  const cpu = await profiled(name, async () => {
+    const before = process.cpuUsage();
+    await run(requests, 200);
+    return process.cpuUsage(before);
+  });
   clients.destroy();
+  bareAgents.get(clients)?.destroy();
   return (cpu.user + cpu.system) / requests;
 }
 
@@ -111,18 +182,32 @@ process.stdout.write(
 );
 process.stdout.write(`csv-parse, parse only: ${(csvMicrosPerThousand / 1000).toFixed(2)} ms CPU per 1,000 rows\n\n`);
 for (const mode of ['keep-alive', 'close'] as const) {
-  const endpoint = await stub(mode);
+  const endpoint = await startStubDynamo(mode);
   try {
-    for (const [name, { rowsPerRequest, send }] of Object.entries(cases)) {
-      if (only && !`${mode}, ${name}`.includes(only)) continue;
-      const micros = await cpuPerRequest(endpoint.endpoint, send);
+    const chosen = Object.entries(cases).filter(([name]) => !only || `${mode}, ${name}`.includes(only));
+    // The cases take turns, round after round, so the machine's load hits them alike; the median.
+    const measured = new Map<string, number[]>(chosen.map(([name]) => [name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, { send }] of chosen) {
+        measured.get(name)?.push(await cpuPerRequest(`${mode}, ${name}, round ${round + 1}`, endpoint.endpoint, send));
+      }
+    }
+    for (const [name, { rowsPerRequest }] of chosen) {
+      const all = (measured.get(name) ?? []).sort((a, b) => a - b);
+      const micros = all[Math.floor(all.length / 2)] ?? Number.NaN;
       const perThousand = (micros / rowsPerRequest) * 1000;
       process.stdout.write(
-        `${`${mode}, ${name}`.padEnd(42)} ${micros.toFixed(0).padStart(6)} µs CPU per request, ` +
-          `${(perThousand / 1000).toFixed(1).padStart(6)} ms per 1,000 rows (${(perThousand / csvMicrosPerThousand).toFixed(1)}× csv-parse)\n`,
+        `${`${mode}, ${name}`.padEnd(52)} ${micros.toFixed(0).padStart(6)} µs CPU per request, ` +
+          `${(perThousand / 1000).toFixed(1).padStart(6)} ms per 1,000 rows (${(perThousand / csvMicrosPerThousand).toFixed(1)}× csv-parse)` +
+          `  [rounds: ${all.map((value) => value.toFixed(0)).join(', ')}]\n`,
       );
     }
   } finally {
     endpoint.stop();
   }
 }
+process.stdout.write(
+  `load average ${loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ')}\n`,
+);

@@ -206,7 +206,9 @@ export async function loadStock(
       if (kind) alerts.push(toAlert(item));
     }
     const done = (async () => {
-      writeRequests += await inventory.putMany(writes);
+      // not `writeRequests += await …`: that reads the total before the await, and two chunks overlap
+      const sent = await inventory.putMany(writes);
+      writeRequests += sent;
       await publish(alerts);
       // Committed once every chunk before it is (each chunk's `done` ends with its commit).
       await previous?.done;
