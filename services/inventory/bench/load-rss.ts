@@ -63,9 +63,26 @@ try {
       uploadId: 'seed',
     })),
   );
+  // Where the memory is while the file loads: the peak of each of Node's figures, sampled every
+  // 250 ms, and the RSS at each tenth of the run (which part grows, if one does).
+  const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
+  const peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const rssByTenth: number[] = [];
+  let rowsRead = 0;
+  const sampling = setInterval(() => {
+    const usage = process.memoryUsage();
+    for (const name of Object.keys(peak) as (keyof typeof peak)[]) peak[name] = Math.max(peak[name], usage[name]);
+    const tenth = Math.floor((rowsRead / rows) * 10);
+    if (rssByTenth[tenth] === undefined) rssByTenth[tenth] = megabytes(usage.rss);
+  }, 250);
   const started = performance.now();
-  const outcome = await loadStock({ inventory, alerts }, 'rss-upload', readStockCsv(file()));
+  const outcome = await loadStock({ inventory, alerts }, 'rss-upload', readStockCsv(file()), {
+    onProgress: (read) => {
+      rowsRead = read;
+    },
+  });
   const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampling);
   (globalThis as { gc?: () => void }).gc?.();
   clients.destroy();
   tableClients.destroy();
@@ -80,6 +97,8 @@ try {
       alertsSent: outcome.alertsSent,
       maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
       heapUsedAfterGcMB: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
+      peakMB: Object.fromEntries(Object.entries(peak).map(([name, bytes]) => [name, megabytes(bytes)])),
+      rssMBByTenth: rssByTenth,
     })}\n`,
   );
 } finally {

@@ -4,9 +4,11 @@
  * emulator resources with every AWS call metered.
  */
 import { pipeline } from 'node:stream/promises';
-import { bootstrap } from '@agora/tools/local/bootstrap';
+import { tables } from '@agora/catalogue';
+import { bootstrap, tableInput } from '@agora/tools/local/bootstrap';
 import { emulatorClients } from '@agora/tools/local/emulator-clients';
 import { uniquePrefix } from '@agora/tools/testing/testing';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
 import { createInventoryRepo } from '../src/inventory-repo.ts';
@@ -29,19 +31,38 @@ export function realisticFile(count: number, options: { zeroEvery: number; chang
   return Buffer.from(parts.join(''));
 }
 
-/** One deployment the worker loads files into, every AWS call it makes metered. */
-export async function meteredWorker(endpoint: string) {
+export interface WorkerOptions {
+  /** meter every AWS call (aws-meter.ts; its own CPU is counted in the worker's) */
+  readonly metered?: boolean;
+  /** where the inventory table is: a stub-dynamo.ts --tables endpoint (the emulator's otherwise) */
+  readonly inventoryEndpoint?: string;
+}
+
+/**
+ * One deployment the worker loads files into (processObject, as the files worker calls it), every
+ * AWS call it makes metered unless `metered: false`. With `inventoryEndpoint`, the inventory
+ * table's reads and writes go to that endpoint (its table created there), the rest (S3, SNS, the
+ * uploads table) to the emulator.
+ */
+export async function meteredWorker(endpoint: string, options: WorkerOptions = {}) {
   const clients = emulatorClients(endpoint);
   const deployed = await bootstrap(clients, uniquePrefix('bench'));
   const bucket = deployed.env.UPLOADS_BUCKET as string;
+  const tableClients = options.inventoryEndpoint ? emulatorClients(options.inventoryEndpoint) : clients;
+  let inventoryTable = deployed.env.INVENTORY_TABLE as string;
+  if (options.inventoryEndpoint) {
+    const definition = tables.find((table) => table.id === 'inventoryTable');
+    if (!definition) throw new Error('the catalogue names no inventoryTable');
+    const input = tableInput(uniquePrefix('bench'), definition);
+    await tableClients.dynamo.send(new CreateTableCommand(input));
+    inventoryTable = input.TableName as string;
+  }
   const meter = awsMeter();
-  meter.attach(clients.dynamo, clients.sns, clients.s3);
+  if (options.metered ?? true) meter.attach(clients.dynamo, clients.sns, clients.s3, tableClients.dynamo);
   const dependencies = {
     s3: clients.s3,
     uploads: createUploadsRepo(clients.documents, deployed.env.UPLOADS_TABLE as string),
-    inventory: createInventoryRepo(clients.documents, deployed.env.INVENTORY_TABLE as string, {
-      dynamo: clients.dynamo,
-    }),
+    inventory: createInventoryRepo(tableClients.documents, inventoryTable, { dynamo: tableClients.dynamo }),
     alerts: snsAlertPublisher(clients.sns, deployed.env.STOCK_ALERTS_TOPIC_ARN as string),
     owner: 'bench',
     leaseMs: 600_000,
@@ -68,7 +89,10 @@ export async function meteredWorker(endpoint: string) {
         ...measured(),
       };
     },
-    destroy: () => clients.destroy(),
+    destroy: () => {
+      clients.destroy();
+      if (tableClients !== clients) tableClients.destroy();
+    },
   };
 }
 

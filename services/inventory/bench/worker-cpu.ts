@@ -1,0 +1,66 @@
+/**
+ * Target 3 of issue 18, in one run: the worker's own CPU per 1,000 rows of a realistic first load
+ * (processObject over `--rows` rows, 100 stores; process.cpuUsage, so the emulator's speed does
+ * not count) against csv-parse's parse-only CPU per 1,000 rows of the same file. Each load runs on
+ * a fresh deployment, unmetered, two ways, taking turns for `--rounds` rounds (medians printed):
+ *  - emulator: every AWS call to moto, which answers HTTP/1.0 with `Connection: close`, so each
+ *    call also pays a TCP connect;
+ *  - stub inventory: the inventory table's reads and writes (the BatchWriteItems, one per 25
+ *    changed rows, and BatchGetItems) go to stub-dynamo.ts --tables in another process over
+ *    kept-alive connections, as DynamoDB's are; S3, SNS and the uploads table stay on moto.
+ * Files: no zeros, and one item in seven at zero (an out-of-stock alert each).
+ *   node services/inventory/bench/worker-cpu.ts --rows=40000 --rounds=2
+ */
+import { loadavg } from 'node:os';
+import { startEmulator } from '@agora/tools/local/emulator';
+import { csvParseCpuPerThousand, meteredWorker, realisticFile } from './realistic-load.ts';
+import { startStubDynamo } from './stub-endpoint.ts';
+
+const argument = (name: string, fallback: number) => {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  return given ? Number(given.slice(name.length + 3)) : fallback;
+};
+const rows = argument('rows', 40_000);
+const rounds = argument('rounds', 2);
+const files = {
+  'no zeros': realisticFile(rows, { zeroEvery: 0 }),
+  'one in seven at zero': realisticFile(rows, { zeroEvery: 7 }),
+};
+
+const emulator = await startEmulator({ log: () => {} });
+const stub = await startStubDynamo('keep-alive', '--tables');
+try {
+  const csvMicros = await csvParseCpuPerThousand(files['one in seven at zero']);
+  const ways = { emulator: undefined, 'stub inventory': stub.endpoint } as const;
+  const measured = new Map<string, number[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [way, inventoryEndpoint] of Object.entries(ways)) {
+      for (const [name, file] of Object.entries(files)) {
+        const worker = await meteredWorker(emulator.endpoint, {
+          metered: false,
+          ...(inventoryEndpoint ? { inventoryEndpoint } : {}),
+        });
+        const load = await worker.load(`${name.replaceAll(' ', '-')}.csv`, file);
+        worker.destroy();
+        const label = `${way}, ${name}`;
+        measured.set(label, [...(measured.get(label) ?? []), load.cpuMicrosPerThousand]);
+      }
+    }
+  }
+  process.stdout.write(
+    `worker-cpu — ${rows.toLocaleString('en')} rows over 100 stores, ${rounds} rounds, load average ${loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' ')}\n`,
+  );
+  process.stdout.write(`csv-parse, parse only: ${(csvMicros / 1000).toFixed(2)} ms CPU per 1,000 rows\n`);
+  for (const [label, values] of measured) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    process.stdout.write(
+      `${label.padEnd(40)} ${(median / 1000).toFixed(1).padStart(6)} ms CPU per 1,000 rows = ${(median / csvMicros).toFixed(1)}× csv-parse (target ≤ 10×)  [rounds: ${values.map((value) => (value / 1000).toFixed(1)).join(', ')}]\n`,
+    );
+  }
+} finally {
+  stub.stop();
+  await emulator.stop();
+}
