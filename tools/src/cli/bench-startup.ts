@@ -8,7 +8,8 @@
  * Every start reads a warm Node compile cache (NODE_COMPILE_CACHE), as the image's does: for a
  * service, warmed the way Dockerfile.base warms it (its start command without its environment,
  * which compiles the entry's module graph and stops at the configuration); for the baseline, by
- * one unmeasured start. BENCH_COMPILE_CACHE=off measures without one (a cold start).
+ * one unmeasured start. BENCH_COMPILE_CACHE=off measures without one (a cold start);
+ * BENCH_PROFILE_DIR=<dir> writes each measured start's CPU profile there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,6 +23,10 @@ import { repoRoot } from '../paths.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
 const withCompileCache = process.env.BENCH_COMPILE_CACHE !== 'off';
+/** BENCH_PROFILE_DIR: each measured start also writes a CPU profile there (node --cpu-prof), to see where its time went. */
+const profileFlags = process.env.BENCH_PROFILE_DIR
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+  : [];
 
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -31,7 +36,11 @@ async function rssBytes(pid: number): Promise<number> {
 /** Spawns `args`, polls `url` every 5 ms (bounded: 30 s) until it answers 200; the time that took and the RSS then. */
 async function startOnce(args: string[], env: Record<string, string>, url: string) {
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: 'ignore' });
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: 'ignore',
+  });
   try {
     while (performance.now() - started < 30_000) {
       if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited with ${child.exitCode}`);
