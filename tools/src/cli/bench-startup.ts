@@ -24,9 +24,11 @@ import { repoRoot } from '../paths.ts';
 const starts = Number(process.env.BENCH_STARTS ?? 3);
 const withCompileCache = process.env.BENCH_COMPILE_CACHE !== 'off';
 /** BENCH_PROFILE_DIR: each measured start also writes a CPU profile there (node --cpu-prof), to see where its time went. */
-const profileFlags = process.env.BENCH_PROFILE_DIR
-  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-  : [];
+const profileFlags = [
+  ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+  // BENCH_NODE_FLAGS: more flags for each measured start (e.g. --import=<a timeline probe>)
+  ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+];
 
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -3,10 +3,10 @@
  * where one service's CPU goes on one route. Starts the system (emulator, every service), then a
  * second copy of `service` (users by default) as the launcher starts it, with `--cpu-prof`, sends
  * it `requests` (default 20,000) GETs of `path` (default /health), 4 at a time, after a warm-up,
- * and stops it; the bare Fastify hello-world gets the same with PROFILE_BARE=1. The .cpuprofile
+ * and stops it (`{topic}` in the path: a topic with 50 messages, made first); the bare Fastify hello-world gets the same with PROFILE_BARE=1. The .cpuprofile
  * lands in PROFILE_DIR (default /tmp/agora-profiles): summarise it with
  * `node services/inventory/bench/profile-summary.ts <file>`. PROFILE_CPU=0: no profile, the CPU figure
- * only; PROFILE_LOG_LEVEL: the copy's LOG_LEVEL.
+ * only; PROFILE_LOG_LEVEL, PROFILE_NODE_OPTIONS: the copy's LOG_LEVEL and NODE_OPTIONS.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -16,7 +16,7 @@ import { instrumentModule, type RunningSystem, startSystem } from '../local/laun
 import { repoRoot } from '../paths.ts';
 import { cpuMicros } from '../testing/process-cpu.ts';
 import { waitForHttp } from '../wait.ts';
-import { inParallel } from './bench-fixtures.ts';
+import { inParallel, topicWithFiftyMessages } from './bench-fixtures.ts';
 
 const [serviceName = 'users', path = '/health', count = '20000'] = process.argv.slice(2);
 const requests = Number(count);
@@ -49,13 +49,18 @@ try {
         ...env,
         PORT: String(port),
         ...(process.env.PROFILE_LOG_LEVEL ? { LOG_LEVEL: process.env.PROFILE_LOG_LEVEL } : {}),
+        // the per-client request limit out of the way of a profile's thousands of requests from one address
+        RATE_LIMIT_PER_MINUTE: '100000000',
+        ...(process.env.PROFILE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.PROFILE_NODE_OPTIONS } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   // its log lines read and dropped, as the launcher reads them (a pipe, not /dev/null)
   child.stdout.resume();
-  const url = `http://127.0.0.1:${port}${path}`;
+  // {topic}: a topic with 50 messages, made through the gateway (a 50-message page: `/api/topics/{topic}/messages?limit=50`)
+  const topicId = path.includes('{topic}') && system ? (await topicWithFiftyMessages(system.gatewayUrl)).topicId : '';
+  const url = `http://127.0.0.1:${port}${path.replace('{topic}', topicId)}`;
   await waitForHttp(url, { timeoutMs: 60_000 });
   const get = async () => {
     const response = await fetch(url);
