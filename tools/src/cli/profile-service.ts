@@ -8,7 +8,7 @@
  * `node services/inventory/bench/profile-summary.ts <file>`. PROFILE_CPU=0: no profile, the CPU figure
  * only; PROFILE_LOG_LEVEL, PROFILE_NODE_OPTIONS: the copy's LOG_LEVEL and NODE_OPTIONS.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { freePort } from '../local/emulator.ts';
@@ -25,6 +25,15 @@ const bare = process.env.PROFILE_BARE === '1';
 await mkdir(profileDir, { recursive: true });
 
 let system: RunningSystem | undefined;
+let copy: ChildProcess | undefined;
+// Stopped early (Ctrl-C, SIGTERM): the copy and the system stop too, none of their processes left behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    copy?.kill('SIGTERM');
+    await system?.stop();
+    process.exit(130);
+  });
+}
 try {
   let entry = 'tools/src/cli/bench-hello.ts';
   let env: Record<string, string> = { PATH: process.env.PATH ?? '' };
@@ -56,6 +65,7 @@ try {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
+  copy = child;
   // its log lines read and dropped, as the launcher reads them (a pipe, not /dev/null)
   child.stdout.resume();
   // {topic}: a topic with 50 messages, made through the gateway (a 50-message page: `/api/topics/{topic}/messages?limit=50`)
