@@ -4,6 +4,8 @@
  * route (the pattern, not the URL: ids stay out of it), status and latency; the trace id joins it
  * from the logger's mixin once traces exist. A 4xx/5xx, or a request slower than `slowMs`, is
  * logged in full (URL, client, user agent) at warn/error, for the operator who has to act on it.
+ * A probe's 2xx (`config.probe`: the load balancer's and the container's health checks, every few
+ * seconds per task) writes nothing: the load balancer's target health says the same, for free.
  *
  * Fastify's own "incoming request" / "request completed" pair is switched off where the app is
  * replaced (Fastify's LogController, extended), so this is the only request line.
@@ -11,6 +13,13 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { writeInfoLine } from './logger.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** a load balancer's or container's probe (/health, /ready): its 2xx answers are not logged */
+    probe?: boolean;
+  }
+}
 
 export interface AccessLogOptions {
   /** a request that took longer than this is logged in full, whatever its status */
@@ -37,11 +46,19 @@ class AccessLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
     const ms = latencyMs(reply);
-    const line = { method: request.method, route: request.routeOptions.url ?? '(no route)', status, latencyMs: ms };
+    const { url: route, config } = request.routeOptions;
     if (!error && status < 400 && ms <= this.#slowMs) {
-      writeInfoLine(request.log as unknown as Logger, line);
+      // a probe that found all well is not worth a line (http.ts, probeConfig)
+      if (config.probe) return;
+      writeInfoLine(request.log as unknown as Logger, {
+        method: request.method,
+        route: route ?? '(no route)',
+        status,
+        latencyMs: ms,
+      });
       return;
     }
+    const line = { method: request.method, route: route ?? '(no route)', status, latencyMs: ms };
     const full = {
       ...line,
       url: request.url,

@@ -11,6 +11,7 @@ import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-prov
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type preHandlerHookHandler,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -56,6 +57,16 @@ export interface BaseAppOptions {
   /** Resolves when the service can serve traffic (its tables reachable); rejects otherwise. */
   readonly readiness: () => Promise<void>;
 }
+
+/**
+ * The probes' route config. /health and /ready answer the load balancer's health checks and the
+ * container's HEALTHCHECK, every few seconds per task, and never a browser or a user: they carry
+ * what every answer carries (request id, security headers) and nothing a client request needs,
+ * so no rate limit (a load balancer must never be refused), no CORS, no request context, and no
+ * access line for an answer that says all is well (access-log.ts: a probe's 4xx/5xx, or a slow
+ * one, is logged in full like any request's).
+ */
+export const probeConfig = { rateLimit: false, cors: false, probe: true } as const;
 
 const maxParamBytes = 4096;
 const requestIdPattern = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -165,9 +176,14 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     }
     done();
   });
-  // Runs the handler inside the request's context so AWS calls below it log the request id.
-  app.addHook('preHandler', (request, _reply, done) => {
+  // Runs an API route's handler inside the request's context so AWS calls below it log the
+  // request id: a route-level hook, so the probes, which make no such call, don't pay for it.
+  const runInRequestContext: preHandlerHookHandler = (request, _reply, done) => {
     requestContext.run({ log: request.log as unknown as Logger, requestId: request.id }, done);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.config?.probe) return;
+    route.preHandler = [runInRequestContext, ...[route.preHandler ?? []].flat()];
   });
 
   registerSecurityHeaders(app);
@@ -181,15 +197,14 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     max: options.rateLimitPerMinute,
     timeWindow: '1 minute',
     ...(options.rateLimitStore ? { store: options.rateLimitStore as never, skipOnError: true } : {}),
-    allowList: (request) => request.url === '/health' || request.url === '/ready',
     errorResponseBuilder: (_request, context) =>
       new HttpProblem(429, `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`, {
         type: 'urn:agora:problem:rate-limited',
       }),
   });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (request, reply) => {
+  app.get('/health', { config: probeConfig }, async () => ({ status: 'ok' }));
+  app.get('/ready', { config: probeConfig }, async (request, reply) => {
     if (app.shuttingDown) {
       return sendProblem(reply, problemBody(503, 'Shutting down', { type: 'urn:agora:problem:unavailable' }));
     }

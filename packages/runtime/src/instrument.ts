@@ -2,8 +2,10 @@
  * The module every Agora process is started with (`node --import=@agora/runtime/instrument`: the
  * local launcher, Dockerfile.base's command), so tracing is set up before any of the app's modules
  * load. Tracing is off unless the environment configures an OTLP endpoint (see tracing.ts); a bad
- * tracing setting stops the process with one clear line, like any other bad configuration.
+ * tracing setting stops the process with one clear line, like any other bad configuration. It
+ * also points the imports of typebox at its bundle (bundled-modules.ts), before any of them resolve.
  */
+import './bundled-modules.ts';
 import { startTracing, TracingConfigError, tracingSettingsFrom } from './tracing.ts';
 
 try {

@@ -35,6 +35,45 @@ describe('the base app', () => {
     assert.equal((await app.inject('/ready')).statusCode, 200);
   });
 
+  it('never rate-limits the probes, logs no line for a probe that found all well, and logs one that did not', async () => {
+    let reachable = true;
+    const { app, logs } = await baseApp({
+      rateLimitPerMinute: 2,
+      readiness: async () => {
+        if (!reachable) throw new Error('DynamoDB unreachable');
+      },
+    });
+    app.get('/thing', async () => ({ ok: true }));
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      for (const url of ['/health', '/ready', '/thing']) {
+        statuses.push((await app.inject({ url, remoteAddress: '10.0.0.9' })).statusCode);
+      }
+    }
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 200, 200, 429, 200, 200, 429]);
+    const probe = await app.inject('/health');
+    assert.match(String(probe.headers['x-request-id']), /^[0-9a-f-]{36}$/, 'a probe answer carries its request id');
+    assert.equal(probe.headers['x-content-type-options'], 'nosniff', 'and the security headers');
+
+    const routes = () => logs.lines().filter((line) => 'route' in line && 'status' in line);
+    assert.deepEqual(
+      routes().map((line) => [line.route, line.status]),
+      [
+        ['/thing', 200],
+        ['/thing', 200],
+        ['/thing', 429],
+        ['/thing', 429],
+      ],
+      'access lines: the API route only',
+    );
+    reachable = false;
+    assert.equal((await app.inject('/ready')).statusCode, 503);
+    const failed = routes().at(-1);
+    assert.equal(failed?.route, '/ready');
+    assert.equal(failed?.status, 503);
+    assert.equal(failed?.level, 'error', 'a failing probe is logged in full');
+  });
+
   it('is not ready when a dependency is unreachable, or once shutdown has begun', async () => {
     const { app } = await baseApp({
       readiness: async () => {
@@ -108,10 +147,11 @@ describe('the base app', () => {
 
   it('sends security headers and allows CORS only for configured origins', async () => {
     const { app } = await baseApp();
-    const allowed = await app.inject({ url: '/health', headers: { origin: 'https://shop.example' } });
+    app.get('/thing', async () => ({ ok: true }));
+    const allowed = await app.inject({ url: '/thing', headers: { origin: 'https://shop.example' } });
     assert.equal(allowed.headers['access-control-allow-origin'], 'https://shop.example');
     assert.equal(allowed.headers['x-content-type-options'], 'nosniff');
-    const other = await app.inject({ url: '/health', headers: { origin: 'https://evil.example' } });
+    const other = await app.inject({ url: '/thing', headers: { origin: 'https://evil.example' } });
     assert.equal(other.headers['access-control-allow-origin'], undefined);
   });
 

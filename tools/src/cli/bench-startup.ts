@@ -4,24 +4,33 @@
  * --import=@agora/runtime/instrument <entry>`, NODE_ENV=production, the catalogue's Node flags as NODE_OPTIONS, the environment its
  * task gets), against the running emulator; measured from spawn to its first 200 on /ready, and
  * its RSS then (/proc/<pid>/status). The baseline, in the same run: a bare Fastify hello-world
- * from spawn to its first 200 on /health. BENCH_STARTS (default 3) per service, the median kept.
+ * from spawn to its first 200 on /health. Beside each: the process's own CPU time by then (from the
+ * OS, so a loaded machine stretches it less than the wall time). BENCH_STARTS (default 3) per service, the median kept.
  * Every start reads a warm Node compile cache (NODE_COMPILE_CACHE), as the image's does: for a
  * service, warmed the way Dockerfile.base warms it (its start command without its environment,
  * which compiles the entry's module graph and stops at the configuration); for the baseline, by
- * one unmeasured start. BENCH_COMPILE_CACHE=off measures without one (a cold start).
+ * one unmeasured start. BENCH_COMPILE_CACHE=off measures without one (a cold start);
+ * BENCH_PROFILE_DIR=<dir> writes each measured start's CPU profile there.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServiceDefinition, services } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
 import { instrumentModule, type RunningSystem, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
+import { cpuMicros } from '../testing/process-cpu.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
 const withCompileCache = process.env.BENCH_COMPILE_CACHE !== 'off';
+/** BENCH_PROFILE_DIR: each measured start also writes a CPU profile there (node --cpu-prof), to see where its time went. */
+const profileFlags = [
+  ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+  // BENCH_NODE_FLAGS: more flags for each measured start (e.g. --import=<a timeline probe>)
+  ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+];
 
 async function rssBytes(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
@@ -31,7 +40,11 @@ async function rssBytes(pid: number): Promise<number> {
 /** Spawns `args`, polls `url` every 5 ms (bounded: 30 s) until it answers 200; the time that took and the RSS then. */
 async function startOnce(args: string[], env: Record<string, string>, url: string) {
   const started = performance.now();
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: 'ignore' });
+  const child: ChildProcess = spawn(process.execPath, [...profileFlags, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: 'ignore',
+  });
   try {
     while (performance.now() - started < 30_000) {
       if (child.exitCode !== null) throw new Error(`${args.at(-1)} exited with ${child.exitCode}`);
@@ -39,7 +52,11 @@ async function startOnce(args: string[], env: Record<string, string>, url: strin
         (response) => response.status === 200,
         () => false,
       );
-      if (ok) return { seconds: (performance.now() - started) / 1000, rss: await rssBytes(child.pid as number) };
+      if (ok) {
+        const seconds = (performance.now() - started) / 1000;
+        const pid = child.pid as number;
+        return { seconds, rss: await rssBytes(pid), cpuSeconds: (await cpuMicros(pid)) / 1e6 };
+      }
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`${url} did not answer within 30 s`);
@@ -55,10 +72,10 @@ async function startOnFreePort(args: string[], env: Record<string, string>, path
 }
 
 async function median(args: string[], env: Record<string, string>, path: string) {
-  const runs: { seconds: number; rss: number }[] = [];
+  const runs: { seconds: number; rss: number; cpuSeconds: number }[] = [];
   for (let run = 0; run < starts; run++) runs.push(await startOnFreePort(args, env, path));
   runs.sort((a, b) => a.seconds - b.seconds);
-  return runs[Math.floor(runs.length / 2)] as { seconds: number; rss: number };
+  return runs[Math.floor(runs.length / 2)] as { seconds: number; rss: number; cpuSeconds: number };
 }
 
 /**
@@ -102,7 +119,7 @@ try {
   if (withCompileCache) await startOnFreePort(['tools/src/cli/bench-hello.ts'], bareEnv, '/health');
   const bare = await median(['tools/src/cli/bench-hello.ts'], bareEnv, '/health');
   process.stdout.write(
-    `  ${'bare Fastify hello-world'.padEnd(26)} ${format(bare.seconds, 3)} s   RSS ${megabytes(bare.rss)}\n`,
+    `  ${'bare Fastify hello-world'.padEnd(26)} ${format(bare.seconds, 3)} s   RSS ${megabytes(bare.rss)}   CPU ${format(bare.cpuSeconds, 2)} s   (load average ${loadavg()[0]?.toFixed(1)})\n`,
   );
   for (const service of services.filter((candidate) => candidate.kind === 'api') as ServiceDefinition[]) {
     const running = system.processes.get(service.name);
@@ -122,7 +139,7 @@ try {
     if (cacheDir) await warmLikeTheImage(args, cacheDir);
     const measured = await median(args, env, '/ready');
     process.stdout.write(
-      `  ${service.name.padEnd(26)} ${format(measured.seconds, 3)} s (${format(measured.seconds / bare.seconds, 1)}× bare; target ≤ 0.5 s)   RSS ${megabytes(measured.rss)} (target ≤ 100 MB)\n`,
+      `  ${service.name.padEnd(26)} ${format(measured.seconds, 3)} s (${format(measured.seconds / bare.seconds, 1)}× bare; target ≤ 0.5 s)   RSS ${megabytes(measured.rss)} (target ≤ 100 MB)   CPU ${format(measured.cpuSeconds, 2)} s (${format(measured.cpuSeconds / bare.cpuSeconds, 1)}× bare)   (load average ${loadavg()[0]?.toFixed(1)})\n`,
     );
   }
 } finally {
