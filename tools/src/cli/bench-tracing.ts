@@ -6,21 +6,22 @@
  * default). Both traced ones export OTLP/HTTP to a receiver in this process that counts and drops the
  * exports (parsing them would bill this process's work to the service).
  * The figure is each service process's own CPU time per request, read from the OS
- * (/proc/<pid>/stat) around its turn, not requests/s: on a shared machine the wall-clock rate
- * moves with whatever else runs (it once read 0.50× on one route), and every request waits on the
- * emulator (the shared rate limit's UpdateItem), so requests/s measure moto more than the service.
- * Since a CPU-bound service's requests/s is the inverse of its CPU per request, "tracing costs
- * ≤ 15 %" reads as CPU/request traced ÷ off ≤ 1/0.85 = 1.176.
- * Each route is measured in BENCH_ROUNDS rounds (default 5; BENCH_SECONDS of load per turn,
- * default 3; BENCH_CONNECTIONS, 10), the three turns of a round back to back in an order that
- * rotates each round. Load from elsewhere drifts between rounds more than within one, so each
- * round gives its own traced ÷ off ratio and the median of those is the figure, printed with
- * their range (how far to trust it); wall-clock requests/s are printed for reference:
- *   GET /.well-known/jwks.json  the least work: the request span and the rate limit's UpdateItem span;
- *   GET /api/users              a DynamoDB query too: one more AWS SDK span.
+ * (/proc/<pid>/stat), not requests/s: on a shared machine the wall-clock rate moves with whatever
+ * else runs (it once read 0.50× on one route), and every request waits on the emulator (the shared
+ * rate limit's UpdateItem), so requests/s measure moto more than the service. Since a CPU-bound
+ * service's requests/s is the inverse of its CPU per request, "tracing costs ≤ 15 %" reads as
+ * CPU/request traced ÷ off ≤ 1/0.85 = 1.176.
+ * The three processes are loaded at the same time, each by its own client with the same number of
+ * requests (BENCH_REQUESTS, default 600; BENCH_CONNECTIONS each, default 4), so all three see the
+ * same machine: on 2 cores shared with other work, the CPU a request costs drifts by tens of per
+ * cent between one second and the next (other processes' cache and memory traffic), and turns taken
+ * one after the other (the earlier method) compared different seconds (ranges of 0.97–1.56). Each
+ * of BENCH_ROUNDS rounds (default 9) gives its own traced ÷ off ratio; the median of those is the
+ * figure, printed with their range (how far to trust it) and the load average:
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { serviceNamed } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
 import { instrumentModule, startSystem } from '../local/launcher.ts';
@@ -35,11 +36,12 @@ interface Result {
   non2xx: number;
   errors: number;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number }) => Promise<Result>;
+type Autocannon = (options: { url: string; connections: number; amount: number }) => Promise<Result>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const requests = Number(process.env.BENCH_REQUESTS ?? 600);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -47,24 +49,37 @@ const median = (values: number[]) => {
     ? (sorted[middle] as number)
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-/** Traced processes export every 200 ms; the pause lets a turn's last batch be billed to that turn. */
+/** Traced processes export every 200 ms; the pause lets a round's last batch be billed to that round. */
 const exportDelayMs = 200;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 3 * exportDelayMs));
 
-/** One turn of load on `url`, served by process `pid`: its CPU-µs per request, and the requests/s. */
-async function measure(url: string, pid: number): Promise<{ cpuPerRequest: number; rate: number; result: Result }> {
-  await autocannon({ url, connections, duration: 1 });
+interface Target {
+  readonly url: string;
+  readonly pid: number;
+}
+
+/** One round: `amount` requests to each target at once; each one's CPU-µs per request and requests/s. */
+async function measureTogether(targets: readonly Target[], path: string, amount: number) {
+  const before = await Promise.all(targets.map((target) => cpuMicros(target.pid)));
+  const results = await Promise.all(
+    targets.map((target) => autocannon({ url: `${target.url}${path}`, connections, amount })),
+  );
   await settle();
-  const before = await cpuMicros(pid);
-  const result = await autocannon({ url, connections, duration: seconds });
-  await settle();
-  const cpu = (await cpuMicros(pid)) - before;
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the figures would lie`);
-  }
-  return { cpuPerRequest: cpu / result.requests.total, rate: result.requests.average, result };
+  const after = await Promise.all(targets.map((target) => cpuMicros(target.pid)));
+  return results.map((result, index) => {
+    if (result.non2xx > 0 || result.errors > 0) {
+      throw new Error(`${path}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the figures would lie`);
+    }
+    return {
+      cpuPerRequest: ((after[index] as number) - (before[index] as number)) / result.requests.total,
+      rate: result.requests.average,
+    };
+  });
 }
 
 async function startUsers(env: Record<string, string>): Promise<{ url: string; pid: number; child: ChildProcess }> {
@@ -108,32 +123,32 @@ try {
   };
   processes.push(...Object.values(configurations).map((started) => started.child));
   process.stdout.write(
-    `tracing cost, users service: CPU-µs per request of each process (from /proc), ${connections} connections, ${rounds} interleaved rounds of ${seconds} s per configuration\n`,
+    `tracing cost, users service: CPU-µs per request of each process (from /proc), the three loaded at once, ${rounds} rounds of ${requests} requests each (${connections} connections each); load average ${load()}\n`,
   );
   type Label = keyof typeof configurations;
   const labels = Object.keys(configurations) as Label[];
+  const targets = labels.map((label) => configurations[label]);
   for (const path of ['/.well-known/jwks.json', '/api/users']) {
+    await measureTogether(targets, path, 200); // warm-up: JIT, connections, the first export
     const cpu: Record<Label, number[]> = { off: [], all: [], sampled: [] };
     const rates: Record<Label, number[]> = { off: [], all: [], sampled: [] };
     for (let round = 0; round < rounds; round++) {
-      // off, all, sampled; then all, sampled, off; …: no configuration always goes first
-      const order = labels.map((_, index) => labels[(index + round) % labels.length] as Label);
-      for (const label of order) {
-        const target = configurations[label];
-        const turn = await measure(`${target.url}${path}`, target.pid);
+      const turns = await measureTogether(targets, path, requests);
+      turns.forEach((turn, index) => {
+        const label = labels[index] as Label;
         cpu[label].push(turn.cpuPerRequest);
         rates[label].push(turn.rate);
-        process.stdout.write(
-          `  ${path.padEnd(24)} round ${round + 1} ${label.padEnd(7)} ${turn.cpuPerRequest.toFixed(0).padStart(5)} CPU-µs/request ${turn.rate.toFixed(0).padStart(6)} req/s   p50 ${turn.result.latency.p50} ms   p99 ${turn.result.latency.p99} ms\n`,
-        );
-      }
+      });
+      process.stdout.write(
+        `  ${path.padEnd(24)} round ${String(round + 1).padStart(2)}  ${labels.map((label, index) => `${label} ${(turns[index]?.cpuPerRequest ?? 0).toFixed(0).padStart(5)} µs ${(turns[index]?.rate ?? 0).toFixed(0).padStart(4)} req/s`).join('   ')}   load ${load()}\n`,
+      );
     }
     for (const label of ['all', 'sampled'] as const) {
       const ratios = cpu[label].map((value, round) => value / (cpu.off[round] as number));
       const ratio = median(ratios);
-      const wall = median(rates[label].map((value, round) => value / (rates.off[round] as number)));
+      const extra = median(cpu[label]) - median(cpu.off);
       process.stdout.write(
-        `  ${path.padEnd(24)} ${label === 'all' ? 'every request traced' : 'sampled 5 % (deployed)'}: CPU/request ${ratio.toFixed(3)}× of off (median of ${rounds} rounds, range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}), tracing costs ${((ratio - 1) * 100).toFixed(1)} % more CPU = requests/s ${(1 / ratio).toFixed(3)}× of off (wall-clock ${wall.toFixed(3)}×)\n`,
+        `  ${path.padEnd(24)} ${label === 'all' ? 'every request traced' : 'sampled 5 % (deployed)'}: CPU/request ${ratio.toFixed(3)}× of off (median of ${rounds} rounds, range ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; off ${median(cpu.off).toFixed(0)} µs, +${extra.toFixed(0)} µs), tracing costs ${((ratio - 1) * 100).toFixed(1)} % more CPU = requests/s ${(1 / ratio).toFixed(3)}× of off\n`,
       );
     }
   }
