@@ -59,29 +59,6 @@ function logCalls(client: MiddlewareStackOwner, logger: Logger): void {
 
 const load = createRequire(import.meta.url);
 
-interface CachingClient {
-  middlewareStack: Record<'add' | 'addRelativeTo' | 'remove' | 'removeByTag', (...args: never[]) => unknown>;
-}
-
-/**
- * With `cacheMiddleware`, a client resolves each command's middleware stack once per command
- * class instead of on every send (about a third of a small DynamoDB request's CPU:
- * services/inventory/bench/request-cpu.ts). The SDK then ignores middleware added or removed
- * after a command's first send; this forgets the client's resolved handlers (the SDK's own
- * `handlers` field, which it clears itself when a send carries options) whenever its stack
- * changes, so a middleware added later (a test's request counter) sees every later request.
- */
-function cacheMiddleware(client: CachingClient): void {
-  const stack = client.middlewareStack;
-  for (const name of ['add', 'addRelativeTo', 'remove', 'removeByTag'] as const) {
-    const change = stack[name].bind(stack);
-    stack[name] = (...args) => {
-      delete (client as { handlers?: unknown }).handlers;
-      return change(...args);
-    };
-  }
-}
-
 interface Destroyable {
   destroy(): void;
   middlewareStack: { remove(name: string): boolean };
@@ -92,10 +69,6 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
-  // Only where every call of a command resolves the same endpoint: a cached handler shares one
-  // context between concurrent calls, which S3 (the bucket is in the endpoint) and SQS (the queue
-  // URL sets it) would overwrite with each other's.
-  const cached = { ...common, cacheMiddleware: true };
   const created: Destroyable[] = [];
   /** The client `make` builds, once, on first use. */
   function lazy<T extends Destroyable>(make: () => T, logged = true): () => T {
@@ -107,29 +80,22 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
       // even when nothing is logged (its default logger discards): CPU per call for nothing.
       // agoraCallLog (below) logs the calls instead.
       client.middlewareStack.remove('loggerMiddleware');
-      if ((client as { config?: { cacheMiddleware?: boolean } }).config?.cacheMiddleware) {
-        cacheMiddleware(client as unknown as CachingClient);
-      }
       if (logged) logCalls(client as unknown as MiddlewareStackOwner, logger);
       created.push(client);
       return client;
     };
   }
+  // The document client shares the DynamoDB client's middleware stack: the calls are logged once, there.
   const dynamo = lazy(
-    () => new (load('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(cached),
+    () => new (load('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient(common),
   );
-  // The document client shares the DynamoDB client's middleware stack (the calls are logged once,
-  // there) and connections, but not its handler cache: a document command's cached handler would
-  // send the first command's input every time (lib-dynamodb refuses `cacheMiddleware`). So it
-  // gets the client with its configuration copied, the cache off.
-  const documents = lazy(() => {
-    const client = dynamo();
-    const uncached = Object.create(client, { config: { value: { ...client.config, cacheMiddleware: false } } });
-    return (load('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(
-      uncached,
-      { marshallOptions: { removeUndefinedValues: true } },
-    ) as unknown as DynamoDBDocumentClient & Destroyable;
-  }, false);
+  const documents = lazy(
+    () =>
+      (load('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(dynamo(), {
+        marshallOptions: { removeUndefinedValues: true },
+      }) as unknown as DynamoDBDocumentClient & Destroyable,
+    false,
+  );
   const streams = lazy(
     () =>
       new (
@@ -143,7 +109,7 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
         forcePathStyle: true,
       }),
   );
-  const sns = lazy(() => new (load('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(cached));
+  const sns = lazy(() => new (load('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient(common));
   const sqs = lazy(() => new (load('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs')).SQSClient(common));
   return {
     get dynamo() {

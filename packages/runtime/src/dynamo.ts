@@ -1,7 +1,6 @@
 /** DynamoDB patterns the repositories share: conditional writes, batch writes, pages with a cursor. */
 import {
   BatchWriteItemCommand,
-  type DynamoDBClient,
   type WriteRequest as MarshalledWriteRequest,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
@@ -84,18 +83,16 @@ export type { MarshalledWriteRequest };
  * batchWriteAll for requests already in DynamoDB's attribute-value form, sent as the low-level
  * BatchWriteItem (the document client marshals only in its own commands; a low-level one goes
  * out as built): for a bulk writer, marshalling each item costs CPU per row, about a tenth of a
- * 25-row request's own CPU (services/inventory/bench/request-cpu.ts). Sent by the low-level
- * client when given: it resolves its middleware once per command (aws.ts), the document client
- * on every send.
+ * 25-row request's own CPU (services/inventory/bench/request-cpu.ts).
  */
 export function batchWriteMarshalled(
-  client: DynamoDBClient | DynamoDBDocumentClient,
+  documents: DynamoDBDocumentClient,
   tableName: string,
   requests: readonly MarshalledWriteRequest[],
   options: BatchWriteOptions = {},
 ): Promise<number> {
   return writeInBatches(tableName, requests, options, async (batch) => {
-    const { UnprocessedItems } = await (client as DynamoDBClient).send(
+    const { UnprocessedItems } = await documents.send(
       new BatchWriteItemCommand({ RequestItems: { [tableName]: batch } }),
     );
     return UnprocessedItems?.[tableName] ?? [];

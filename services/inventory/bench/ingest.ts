@@ -111,7 +111,7 @@ async function workerLoad(endpoint: string, file: Buffer) {
   const dependencies = {
     s3: clients.s3,
     uploads: createUploadsRepo(clients.documents, env.UPLOADS_TABLE as string),
-    inventory: createInventoryRepo(clients.documents, env.INVENTORY_TABLE as string, { dynamo: clients.dynamo }),
+    inventory: createInventoryRepo(clients.documents, env.INVENTORY_TABLE as string),
     alerts: snsAlertPublisher(clients.sns, env.STOCK_ALERTS_TOPIC_ARN as string),
     owner: 'bench',
     leaseMs: 60_000,

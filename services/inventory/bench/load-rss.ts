@@ -51,7 +51,7 @@ try {
     await tableClients.dynamo.send(new CreateTableCommand(tableInput('rss', inventoryTable)));
   }
   const tableName = stub ? 'rss-inventory' : (env.INVENTORY_TABLE as string);
-  const inventory = createInventoryRepo(tableClients.documents, tableName, { dynamo: tableClients.dynamo });
+  const inventory = createInventoryRepo(tableClients.documents, tableName);
   const alerts = snsAlertPublisher(clients.sns, env.STOCK_ALERTS_TOPIC_ARN as string);
   // every store holds an item before the file, so each of its rows is read first
   await inventory.putMany(

@@ -62,7 +62,7 @@ export async function meteredWorker(endpoint: string, options: WorkerOptions = {
   const dependencies = {
     s3: clients.s3,
     uploads: createUploadsRepo(clients.documents, deployed.env.UPLOADS_TABLE as string),
-    inventory: createInventoryRepo(tableClients.documents, inventoryTable, { dynamo: tableClients.dynamo }),
+    inventory: createInventoryRepo(tableClients.documents, inventoryTable),
     alerts: snsAlertPublisher(clients.sns, deployed.env.STOCK_ALERTS_TOPIC_ARN as string),
     owner: 'bench',
     leaseMs: 600_000,

@@ -83,16 +83,6 @@ const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
     send: (clients, at) =>
       clients.dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: rows(1, at).map(attributeValues) } })),
   },
-  // The SDK resolves the middleware stack on every send that carries options (its default without
-  // cacheMiddleware): the same 25 rows, to show what aws.ts's handler cache saves.
-  'AttributeValue maps, 25 rows, stack per send': {
-    rowsPerRequest: 25,
-    send: (clients, at) =>
-      clients.dynamo.send(
-        new BatchWriteItemCommand({ RequestItems: { [table]: rows(25, at * 25).map(attributeValues) } }),
-        {},
-      ),
-  },
   // The floor under any HTTP client: the same JSON body POSTed by node:http on a kept-alive
   // agent, unsigned, its answer parsed; no SDK.
   'bare node:http POST, 25 rows, no SDK': {

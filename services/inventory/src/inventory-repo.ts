@@ -16,7 +16,6 @@ import {
   pageOf,
 } from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor } from '@agora/runtime/ids';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   paginateQuery,
@@ -96,11 +95,6 @@ export interface InventoryRepoOptions {
   readonly backoff?: Backoff;
   /** BatchWriteItem requests in flight at once */
   readonly writeConcurrency?: number;
-  /**
-   * the low-level client the bulk writes go through (the loader's: its handlers are resolved once
-   * per command, aws.ts); without it they go through the document client
-   */
-  readonly dynamo?: DynamoDBClient;
 }
 
 export function createInventoryRepo(
@@ -183,7 +177,7 @@ export function createInventoryRepo(
      * with backoff and jitter. Keys must be distinct. Returns the number of requests sent.
      */
     async putMany(items: readonly StoredStockItem[]): Promise<number> {
-      return batchWriteMarshalled(options.dynamo ?? documents, tableName, items.map(putRequest), writeOptions);
+      return batchWriteMarshalled(documents, tableName, items.map(putRequest), writeOptions);
     },
 
     /** A store's items by name; with `outOfStockOnly`, only those at zero (from the sparse index). */

@@ -12,7 +12,7 @@ import { processObject } from './process-object.ts';
 import { snsAlertPublisher } from './stock-alerts.ts';
 import { createTaskProtection } from './task-protection.ts';
 
-type WorkerClients = Pick<AwsClients, 'dynamo' | 'documents' | 's3' | 'sns' | 'sqs'>;
+type WorkerClients = Pick<AwsClients, 'documents' | 's3' | 'sns' | 'sqs'>;
 
 /** maxReceiveCount from the queue's redrive policy, so the worker knows its last attempt. */
 async function maxReceiveCount(clients: WorkerClients, queueUrl: string): Promise<number> {
@@ -28,7 +28,6 @@ async function maxReceiveCount(clients: WorkerClients, queueUrl: string): Promis
 export async function buildWorker(config: WorkerConfig, clients: WorkerClients, logger: Logger): Promise<FilesWorker> {
   const owner = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
   const inventory = createInventoryRepo(clients.documents, config.INVENTORY_TABLE, {
-    dynamo: clients.dynamo,
     writeConcurrency: config.WRITE_CONCURRENCY,
   });
   const uploads = createUploadsRepo(clients.documents, config.UPLOADS_TABLE);
