@@ -57,9 +57,9 @@ const load = () =>
 /**
  * How long spans wait in the batch (OTEL_BSP_SCHEDULE_DELAY), as deployed (the SDK's 5 s) unless
  * BENCH_EXPORT_DELAY_MS says otherwise. An export's fixed cost (one POST) is shared by the spans
- * of its batch: a short delay at this bench's few requests/s multiplies it (200 ms gave ~10 spans an
- * export and billed ~400 µs of exports to each request). Rounds run back to back under the same
- * load, so the batch a round leaves for the next is about the one it took from the previous.
+ * of its batch: a short delay at this bench's few requests/s (the earlier 200 ms: ~10 spans an
+ * export) bills more of it to each request than a deployed task pays. Rounds run back to back under
+ * the same load, so the batch a round leaves for the next is about the one it took from the previous.
  */
 const exportDelayMs = Number(process.env.BENCH_EXPORT_DELAY_MS ?? 5000);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
