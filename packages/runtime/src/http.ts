@@ -31,8 +31,8 @@ import {
   registerProblemHandlers,
   sendProblem,
 } from './problem.ts';
-import { traceRequests } from './request-tracing.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
+import { nameRequestSpan } from './trace-context.ts';
 import { strictValidatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance<
@@ -144,8 +144,6 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // first, so the request's span covers every hook after it (the shared rate limit's UpdateItem too)
-  traceRequests(app);
 
   app.setValidatorCompiler(strictValidatorCompiler);
   // A JSON API: any other media type is a 415, not a string body that fails validation later.
@@ -156,6 +154,7 @@ export async function createBaseApp(options: BaseAppOptions): Promise<App> {
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    nameRequestSpan(request.method, request.routeOptions.url, request.id);
     done();
   });
   // Per route: requests, latency, 5xx (aggregated, written once per interval: see metrics.ts).

@@ -1,6 +1,7 @@
 /**
  * What the services' code does with traces, through the OpenTelemetry API only (a no-op when
- * tracing is off, see tracing.ts): put the trace ids on log lines, and carry a trace across SNS/SQS (W3C traceparent in message
+ * tracing is off, see tracing.ts): put the trace ids on log lines, name a request's span by its
+ * route with the request id on it, and carry a trace across SNS/SQS (W3C traceparent in message
  * attributes) and S3 (in the object's metadata).
  */
 import type { MessageAttributeValue as SnsAttribute } from '@aws-sdk/client-sns';
@@ -24,6 +25,17 @@ export function traceFields(): { trace_id?: string; span_id?: string } {
   if (!span) return {};
   const { traceId, spanId, traceFlags } = span.spanContext();
   return traceFlags & 1 ? { trace_id: traceId, span_id: spanId } : {};
+}
+
+/** The current request's span: named `METHOD /route` (the route, not the path), with its request id. */
+export function nameRequestSpan(method: string, route: string | undefined, requestId: string): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  if (route) {
+    span.updateName(`${method} ${route}`);
+    span.setAttribute('http.route', route);
+  }
+  span.setAttribute('agora.request_id', requestId);
 }
 
 /** The current trace as W3C headers ({ traceparent, tracestate? }): empty when nothing is traced. */

@@ -1,8 +1,6 @@
 /**
  * OpenTelemetry tracing for every Agora process, started by `instrument.ts` (node --import) before
- * the app loads, so the official instrumentations patch undici and the AWS SDK as they load. Each
- * HTTP request's server span comes from the Fastify app's hooks (request-tracing.ts), not from
- * @opentelemetry/instrumentation-http, whose per-request work cost a third of tracing's CPU.
+ * the app loads, so the official instrumentations patch http, undici and the AWS SDK as they load.
  * Off unless an exporter is configured and OTEL_SDK_DISABLED is not true: then nothing but this
  * file is loaded, and the @opentelemetry/api calls elsewhere are no-ops.
  *
@@ -96,6 +94,7 @@ export async function startTracing(settings: TracingSettings): Promise<void> {
   const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
   const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
   const { registerInstrumentations } = await import('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
   const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
   const { AwsInstrumentation } = await import('@opentelemetry/instrumentation-aws-sdk');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
@@ -141,18 +140,17 @@ export async function startTracing(settings: TracingSettings): Promise<void> {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
+      new HttpInstrumentation({
+        // Probes every few seconds are not requests anyone follows.
+        ignoreIncomingRequestHook: (request) => /^\/(health|ready)(\?|$)/.test(request.url ?? ''),
+        // The AWS SDK's own spans (below) name each call; the HTTP exchange under them adds nothing.
+        disableOutgoingRequestInstrumentation: true,
+      }),
       // The gateway's upstream requests and fetch (the JWKS): they carry traceparent on.
       new UndiciInstrumentation(),
-      // (no suppressInternalInstrumentation: nothing instruments the SDK's node:http exchange under
-      // its spans, so suppressing it would only cost a context switch per call)
-      new AwsInstrumentation(),
+      new AwsInstrumentation({ suppressInternalInstrumentation: true }),
     ],
   });
-}
-
-/** Whether this process traces: request-tracing.ts adds its hooks only then. */
-export function tracingStarted(): boolean {
-  return provider !== undefined;
 }
 
 /** SpanKind.SERVER = 1, CONSUMER = 4 (numbers, so this file loads no OpenTelemetry module when off). */

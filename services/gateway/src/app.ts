@@ -26,9 +26,8 @@ import {
   registerProblemHandlers,
   sendProblem,
 } from '@agora/runtime/problem';
-import { traceRequests } from '@agora/runtime/request-tracing';
 import { registerSecurityHeaders } from '@agora/runtime/security-headers';
-import { renameCurrentSpan } from '@agora/runtime/trace-context';
+import { nameRequestSpan, renameCurrentSpan } from '@agora/runtime/trace-context';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { ConcurrencyGate, type Release } from './concurrency-gate.ts';
@@ -115,12 +114,12 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
   });
-  traceRequests(app);
   registerProblemHandlers(app, trackAllowedMethods(app));
   closeConnectionsWhenDraining(app);
   registerSecurityHeaders(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    nameRequestSpan(request.method, request.routeOptions.url, request.id);
   });
   // Every method is bodyless to Fastify, so it never parses, judges or refuses a body (QUERY
   // without Content-Type included): the raw request streams through to the service untouched.

@@ -17,7 +17,7 @@
  * cent between one second and the next (other processes' cache and memory traffic), and turns taken
  * one after the other (the earlier method) compared different seconds (ranges of 0.97–1.56). Each
  * of BENCH_ROUNDS rounds (default 9) gives its own traced ÷ off ratio; the median of those is the
- * figure, printed with their range (how far to trust it) and the load average:
+ * figure, printed with their range (how far to trust it) and the load average. The two routes:
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -54,9 +54,15 @@ const load = () =>
     .map((value) => value.toFixed(1))
     .join(' ');
 
-/** Traced processes export every 200 ms; the pause lets a round's last batch be billed to that round. */
-const exportDelayMs = 200;
-const settle = () => new Promise((resolve) => setTimeout(resolve, 3 * exportDelayMs));
+/**
+ * How long spans wait in the batch (OTEL_BSP_SCHEDULE_DELAY), as deployed (the SDK's 5 s) unless
+ * BENCH_EXPORT_DELAY_MS says otherwise. An export's fixed cost (one POST) is shared by the spans
+ * of its batch: a short delay at this bench's few requests/s (the earlier 200 ms: ~10 spans an
+ * export) bills more of it to each request than a deployed task pays. Rounds run back to back under
+ * the same load, so the batch a round leaves for the next is about the one it took from the previous.
+ */
+const exportDelayMs = Number(process.env.BENCH_EXPORT_DELAY_MS ?? 5000);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 interface Target {
   readonly url: string;
