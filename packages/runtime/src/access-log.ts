@@ -46,19 +46,14 @@ class AccessLog extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
     const ms = latencyMs(reply);
-    const { url: route, config } = request.routeOptions;
-    if (!error && status < 400 && ms <= this.#slowMs) {
-      // a probe that found all well is not worth a line (http.ts, probeConfig)
-      if (config.probe) return;
-      writeInfoLine(request.log as unknown as Logger, {
-        method: request.method,
-        route: route ?? '(no route)',
-        status,
-        latencyMs: ms,
-      });
+    const well = !error && status < 400 && ms <= this.#slowMs;
+    // a probe that found all well is not worth a line (http.ts, probeConfig)
+    if (well && request.routeOptions.config.probe) return;
+    const line = { method: request.method, route: request.routeOptions.url ?? '(no route)', status, latencyMs: ms };
+    if (well) {
+      writeInfoLine(request.log as unknown as Logger, line);
       return;
     }
-    const line = { method: request.method, route: route ?? '(no route)', status, latencyMs: ms };
     const full = {
       ...line,
       url: request.url,

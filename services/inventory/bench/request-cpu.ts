@@ -5,7 +5,7 @@
  * serialising, signing and HTTP, and Agora's code around it. Each case sends `--requests`
  * BatchWriteItems, 4 in flight (as the worker does), after a warm-up:
  *  - 25 realistic rows through lib-dynamodb (the document client's marshalling), as the loader
- *    writes them; the same rows as hand-built AttributeValue maps on the low-level client; and
+ *    writes them; the same rows as AttributeValue maps built by the repo (putRequest) on the low-level client; and
  *    one row per request (the fixed cost of a request);
  *  - each against a kept-alive connection (as DynamoDB's) and with `Connection: close` on every
  *    response (as the emulator, werkzeug, does: a new TCP connection per request);
@@ -18,11 +18,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { Session } from 'node:inspector/promises';
-import { loadavg } from 'node:os';
 import { createAwsClients } from '@agora/runtime/aws';
-import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { loadAverage, median } from '@agora/tools/cli/bench-statistics';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { pino } from 'pino';
+import { putRequest } from '../src/inventory-repo.ts';
 import { csvParseCpuPerThousand, realisticFile } from './realistic-load.ts';
 import { startStubDynamo } from './stub-endpoint.ts';
 
@@ -45,20 +46,6 @@ function rows(count: number, offset: number) {
   }));
 }
 
-function attributeValues(row: ReturnType<typeof rows>[number]): WriteRequest {
-  return {
-    PutRequest: {
-      Item: {
-        store: { S: row.store },
-        item: { S: row.item },
-        count: { N: String(row.count) },
-        updatedAt: { S: row.updatedAt },
-        uploadId: { S: row.uploadId },
-      },
-    },
-  };
-}
-
 type Send = (clients: ReturnType<typeof createAwsClients>, at: number, endpoint: string) => Promise<unknown>;
 
 const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
@@ -74,25 +61,19 @@ const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
   'AttributeValue maps, 25 rows': {
     rowsPerRequest: 25,
     send: (clients, at) =>
-      clients.dynamo.send(
-        new BatchWriteItemCommand({ RequestItems: { [table]: rows(25, at * 25).map(attributeValues) } }),
-      ),
+      clients.dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: rows(25, at * 25).map(putRequest) } })),
   },
   'AttributeValue maps, 1 row': {
     rowsPerRequest: 1,
     send: (clients, at) =>
-      clients.dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: rows(1, at).map(attributeValues) } })),
+      clients.dynamo.send(new BatchWriteItemCommand({ RequestItems: { [table]: rows(1, at).map(putRequest) } })),
   },
   // The floor under any HTTP client: the same JSON body POSTed by node:http on a kept-alive
   // agent, unsigned, its answer parsed; no SDK.
   'bare node:http POST, 25 rows, no SDK': {
     rowsPerRequest: 25,
     send: (clients, at, endpoint) =>
-      barePost(
-        clients,
-        endpoint,
-        JSON.stringify({ RequestItems: { [table]: rows(25, at * 25).map(attributeValues) } }),
-      ),
+      barePost(clients, endpoint, JSON.stringify({ RequestItems: { [table]: rows(25, at * 25).map(putRequest) } })),
   },
 };
 
@@ -184,7 +165,7 @@ for (const mode of ['keep-alive', 'close'] as const) {
     }
     for (const [name, { rowsPerRequest }] of chosen) {
       const all = (measured.get(name) ?? []).sort((a, b) => a - b);
-      const micros = all[Math.floor(all.length / 2)] ?? Number.NaN;
+      const micros = median(all);
       const perThousand = (micros / rowsPerRequest) * 1000;
       process.stdout.write(
         `${`${mode}, ${name}`.padEnd(52)} ${micros.toFixed(0).padStart(6)} µs CPU per request, ` +
@@ -196,8 +177,4 @@ for (const mode of ['keep-alive', 'close'] as const) {
     endpoint.stop();
   }
 }
-process.stdout.write(
-  `load average ${loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ')}\n`,
-);
+process.stdout.write(`load average ${loadAverage()}\n`);

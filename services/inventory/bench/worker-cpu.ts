@@ -11,7 +11,7 @@
  * Files: no zeros, and one item in seven at zero (an out-of-stock alert each).
  *   node services/inventory/bench/worker-cpu.ts --rows=40000 --rounds=2
  */
-import { loadavg } from 'node:os';
+import { loadAverage, median } from '@agora/tools/cli/bench-statistics';
 import { startEmulator } from '@agora/tools/local/emulator';
 import { csvParseCpuPerThousand, meteredWorker, realisticFile } from './realistic-load.ts';
 import { startStubDynamo } from './stub-endpoint.ts';
@@ -48,16 +48,13 @@ try {
     }
   }
   process.stdout.write(
-    `worker-cpu — ${rows.toLocaleString('en')} rows over 100 stores, ${rounds} rounds, load average ${loadavg()
-      .map((value) => value.toFixed(1))
-      .join(' ')}\n`,
+    `worker-cpu — ${rows.toLocaleString('en')} rows over 100 stores, ${rounds} rounds, load average ${loadAverage()}\n`,
   );
   process.stdout.write(`csv-parse, parse only: ${(csvMicros / 1000).toFixed(2)} ms CPU per 1,000 rows\n`);
   for (const [label, values] of measured) {
-    const sorted = [...values].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+    const middle = median(values);
     process.stdout.write(
-      `${label.padEnd(40)} ${(median / 1000).toFixed(1).padStart(6)} ms CPU per 1,000 rows = ${(median / csvMicros).toFixed(1)}× csv-parse (target ≤ 10×)  [rounds: ${values.map((value) => (value / 1000).toFixed(1)).join(', ')}]\n`,
+      `${label.padEnd(40)} ${(middle / 1000).toFixed(1).padStart(6)} ms CPU per 1,000 rows = ${(middle / csvMicros).toFixed(1)}× csv-parse (target ≤ 10×)  [rounds: ${values.map((value) => (value / 1000).toFixed(1)).join(', ')}]\n`,
     );
   }
 } finally {

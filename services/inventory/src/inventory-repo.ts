@@ -71,8 +71,11 @@ function toStockItem(item: Record<string, unknown>): StockItem {
   };
 }
 
-/** An item's put in DynamoDB's attribute-value form, built here rather than by the document client (CPU per row). */
-function putRequest(item: StoredStockItem): MarshalledWriteRequest {
+/**
+ * An item's put in DynamoDB's attribute-value form, built here rather than by the document client
+ * (CPU per row; services/inventory/bench/request-cpu.ts measures requests built by it).
+ */
+export function putRequest(item: StoredStockItem): MarshalledWriteRequest {
   return {
     PutRequest: {
       Item: {

@@ -24,6 +24,7 @@ import { cpuMicros } from '../testing/process-cpu.ts';
 import { until } from '../wait.ts';
 import { callApi } from './api-call.ts';
 import { inParallel, topicWithFiftyMessages, withSystemAndBaseline } from './bench-fixtures.ts';
+import { median } from './bench-statistics.ts';
 
 const requests = Number(process.env.BENCH_REQUESTS ?? 1000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -211,9 +212,8 @@ await withSystemAndBaseline(
           .join(' ')})\n`,
       );
     }
-    ratios.sort((a, b) => a - b);
     process.stdout.write(
-      `  median service ÷ bare ${format(ratios[Math.floor(ratios.length / 2)] as number, 2)} over ${rounds} rounds   (target ≤ 1.5)\n`,
+      `  median service ÷ bare ${format(median(ratios), 2)} over ${rounds} rounds   (target ≤ 1.5)\n`,
     );
   },
 );

@@ -21,7 +21,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { loadavg } from 'node:os';
 import { serviceNamed } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
 import { instrumentModule, startSystem } from '../local/launcher.ts';
@@ -29,6 +28,7 @@ import { repoRoot } from '../paths.ts';
 import { startOtlpReceiver } from '../testing/otlp-receiver.ts';
 import { cpuMicros } from '../testing/process-cpu.ts';
 import { waitForHttp } from '../wait.ts';
+import { loadAverage, median } from './bench-statistics.ts';
 
 interface Result {
   requests: { average: number; total: number };
@@ -42,17 +42,6 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const requests = Number(process.env.BENCH_REQUESTS ?? 600);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 4);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
-const load = () =>
-  loadavg()
-    .map((value) => value.toFixed(1))
-    .join(' ');
 
 /**
  * How long spans wait in the batch (OTEL_BSP_SCHEDULE_DELAY), as deployed (the SDK's 5 s) unless
@@ -129,7 +118,7 @@ try {
   };
   processes.push(...Object.values(configurations).map((started) => started.child));
   process.stdout.write(
-    `tracing cost, users service: CPU-µs per request of each process (from /proc), the three loaded at once, ${rounds} rounds of ${requests} requests each (${connections} connections each); load average ${load()}\n`,
+    `tracing cost, users service: CPU-µs per request of each process (from /proc), the three loaded at once, ${rounds} rounds of ${requests} requests each (${connections} connections each); load average ${loadAverage()}\n`,
   );
   type Label = keyof typeof configurations;
   const labels = Object.keys(configurations) as Label[];
@@ -146,7 +135,7 @@ try {
         rates[label].push(turn.rate);
       });
       process.stdout.write(
-        `  ${path.padEnd(24)} round ${String(round + 1).padStart(2)}  ${labels.map((label, index) => `${label} ${(turns[index]?.cpuPerRequest ?? 0).toFixed(0).padStart(5)} µs ${(turns[index]?.rate ?? 0).toFixed(0).padStart(4)} req/s`).join('   ')}   load ${load()}\n`,
+        `  ${path.padEnd(24)} round ${String(round + 1).padStart(2)}  ${labels.map((label, index) => `${label} ${(turns[index]?.cpuPerRequest ?? 0).toFixed(0).padStart(5)} µs ${(turns[index]?.rate ?? 0).toFixed(0).padStart(4)} req/s`).join('   ')}   load ${loadAverage()}\n`,
       );
     }
     for (const label of ['all', 'sampled'] as const) {
