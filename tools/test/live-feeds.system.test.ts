@@ -180,13 +180,14 @@ describe('the inventory live feed: one stream reader, three inventory processes'
     );
     const next = await system.startTask('inventory');
     await until(async () => !(await queueExists(queue)), 'the stale queue swept', 60_000);
-    const endpoints = await subscribedEndpoints(system.deployment.env.STOCK_CHANGES_TOPIC_ARN as string);
-    assert.equal(endpoints.filter((endpoint) => endpoint.endsWith(`:${queueName(queue)}`)).length, 0);
-    // the sweep logs what it removed once it has removed it all (its subscription too): wait for the line
+    // The sweep deletes the queue, then its subscription, and logs what it removed once it has
+    // removed it all: the subscription is checked after that line, not as soon as the queue is gone.
     const sweptLine = (line: { msg?: unknown }) => line.msg === 'deleted the live queues of tasks that are gone';
     await until(() => next.logs.some(sweptLine), 'the sweep’s log line');
     const swept = next.logs.find(sweptLine);
     assert.deepEqual(swept?.swept, [queue], 'the new task swept exactly that queue');
+    const endpoints = await subscribedEndpoints(system.deployment.env.STOCK_CHANGES_TOPIC_ARN as string);
+    assert.equal(endpoints.filter((endpoint) => endpoint.endsWith(`:${queueName(queue)}`)).length, 0);
     assert.equal(await queueExists(subscribedQueue(system.tasksOf('inventory')[0] as RunningProcess) as string), true);
   });
 });
