@@ -2,7 +2,7 @@
  * `npm run bench:startup` (not part of `npm test`): what scaling out waits for. Each API service is
  * started the way its container starts it (Dockerfile.base's CMD: `node --env-file-if-exists=…
  * --import=@agora/runtime/instrument <entry>`, NODE_ENV=production, the catalogue's Node flags as NODE_OPTIONS, the environment its
- * task gets), against the running emulator; measured from spawn to its first 200 on /ready, and
+ * task gets, tracing on as every ECS task has it), against the running emulator; measured from spawn to its first 200 on /ready, and
  * its RSS then (/proc/<pid>/status). The baseline, in the same run: a bare Fastify hello-world
  * from spawn to its first 200 on /health. Beside each: the process's own CPU time by then (from the
  * OS, so a loaded machine stretches it less than the wall time). BENCH_STARTS (default 3) per service, the median kept.
@@ -21,6 +21,7 @@ import { type ServiceDefinition, services } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
 import { instrumentModule, type RunningSystem, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
+import { startOtlpReceiver } from '../testing/otlp-receiver.ts';
 import { cpuMicros } from '../testing/process-cpu.ts';
 
 const starts = Number(process.env.BENCH_STARTS ?? 3);
@@ -110,6 +111,14 @@ process.stdout.write(
   withCompileCache ? '  with a warm Node compile cache, as the image has\n\n' : '  without a compile cache\n\n',
 );
 let system: RunningSystem | undefined;
+// Tracing on, as every ECS task has it (infra/src/observability.ts: the sidecar's endpoint, 5 % of
+// new traces sampled): its SDK and instrumentations load before the app, so they count here too.
+const receiver = await startOtlpReceiver({ keep: false });
+const deployedTracing = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+  OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+  OTEL_TRACES_SAMPLER_ARG: '0.05',
+};
 const cacheRoot = await mkdtemp(join(tmpdir(), 'agora-compile-cache-'));
 try {
   system = await startSystem({ prefix: `bench-${process.pid}`, gatewayPort: 0, logLevel: 'info' });
@@ -126,6 +135,8 @@ try {
     if (!running) continue;
     const env: Record<string, string> = {
       ...running.env,
+      ...deployedTracing,
+      OTEL_SERVICE_NAME: service.name,
       NODE_ENV: 'production',
       ...(service.nodeOptions ? { NODE_OPTIONS: service.nodeOptions } : {}),
       ...cacheFor(service.name),
@@ -144,5 +155,6 @@ try {
   }
 } finally {
   await system?.stop();
+  await receiver.close();
   await rm(cacheRoot, { recursive: true, force: true });
 }
