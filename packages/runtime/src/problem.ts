@@ -5,9 +5,9 @@
  * the SDK's own retries (throttling, transaction conflicts, an unavailable service) to a 503 with
  * Retry-After, and hides everything else behind a bare 500 that leaks no detail.
  */
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { http } from './node-http.ts';
 
 export const problemContentType = 'application/problem+json';
 
@@ -223,7 +223,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
   const body = JSON.stringify(problemBody(status, detail, { type: 'urn:agora:problem:bad-request' }));
   if (socket.writable) {
     socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${problemContentType}\r\n` +
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\ncontent-type: ${problemContentType}\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\ncache-control: no-store\r\n` +
         `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
     );

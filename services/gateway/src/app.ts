@@ -10,7 +10,7 @@
  * Every other path is the web app's, answered from its build as CloudFront answers it from S3.
  */
 
-import { type IncomingHttpHeaders, type IncomingMessage, METHODS } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { matchesPathPattern, serviceForPath, webApp } from '@agora/catalogue';
 import { sendWebApp, type WebAppFiles } from '@agora/dashboard/serve';
@@ -18,6 +18,7 @@ import { accessLogOptions } from '@agora/runtime/access-log';
 import { requestIdFrom, trackAllowedMethods } from '@agora/runtime/http';
 import { closeConnectionsWhenDraining } from '@agora/runtime/lifecycle';
 import { createLogger } from '@agora/runtime/logger';
+import { http } from '@agora/runtime/node-http';
 import {
   answerClientError,
   answerFrameworkError,
@@ -125,7 +126,7 @@ export async function buildGateway(options: GatewayOptions): Promise<FastifyInst
   // without Content-Type included): the raw request streams through to the service untouched.
   // CONNECT never reaches a route (Node hands it to the 'connect' event, which nothing takes).
   const bodyless = new Set(['GET', 'HEAD', 'TRACE', 'CONNECT']);
-  for (const method of METHODS.filter((name) => !bodyless.has(name))) {
+  for (const method of http.METHODS.filter((name) => !bodyless.has(name))) {
     app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
   }
 
