@@ -1,7 +1,7 @@
-// typebox 1.4.3, bundled by tools/src/install/typebox-bundle.ts: do not edit.
-import { g as Get, v as Match } from "./shared-CiJ2ooBL.mjs";
-import { c as DisableParseErrors, d as Build, l as EnableParseErrors } from "./shared-DdciSLbk.mjs";
-import { D as Convert, E as Default, P as Errors, S as Decode, f as ParseError, g as Create, k as Clean, p as Parser, v as HasCodec, y as Encode } from "./shared--XizePJu.mjs";
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
+import { g as Get, v as Match } from "./shared-Bc-S9FJv.mjs";
+import { c as DisableParseErrors, d as Build, l as EnableParseErrors } from "./shared-BdvuXXZl.mjs";
+import { D as Convert, E as Default, P as Errors, S as Decode, f as ParseError, g as Create, k as Clean, p as Parser, v as HasCodec, y as Encode } from "./shared-zwWCmLbd.mjs";
 // node_modules/typebox/build/compile/code.mjs
 function TsIgnore() {
 	return `// @ts-ignore`;

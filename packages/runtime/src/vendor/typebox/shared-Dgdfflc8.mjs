@@ -1,7 +1,7 @@
-// typebox 1.4.3, bundled by tools/src/install/typebox-bundle.ts: do not edit.
-import { t as __exportAll } from "./shared-DJ3ziaB2.mjs";
-import { a as Discard, g as Get, h as Unreachable$1, i as Update, o as Create, s as Assign, v as Match$2 } from "./shared-CiJ2ooBL.mjs";
-import { At as IsString$1, Bt as Values, Dt as IsNumber$1, Et as IsNull$1, Ft as Keys, It as ShiftLeft, Ot as IsObject$1, St as IsLessThan, _t as IsFunction$1, dt as IsBigInt$1, ft as IsBoolean$1, gt as IsEqual, kt as IsObjectNotArray, lt as HasPropertyKey, st as Every, ut as IsArray$1, yt as IsGreaterThan } from "./shared-BVez6jTo.mjs";
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
+import { t as __exportAll } from "./shared-DcRsp-_j.mjs";
+import { a as Discard, g as Get, h as Unreachable$1, i as Update, o as Create, s as Assign, v as Match$2 } from "./shared-Bc-S9FJv.mjs";
+import { At as IsString$1, Bt as Values, Dt as IsNumber$1, Et as IsNull$1, Ft as Keys, It as ShiftLeft, Ot as IsObject$1, St as IsLessThan, _t as IsFunction$1, dt as IsBigInt$1, ft as IsBoolean$1, gt as IsEqual, kt as IsObjectNotArray, lt as HasPropertyKey, st as Every, ut as IsArray$1, yt as IsGreaterThan } from "./shared-Bu1omyJM.mjs";
 // node_modules/typebox/build/type/types/schema.mjs
 function IsKind(value, kind) {
 	return IsObject$1(value) && HasPropertyKey(value, "~kind") && IsEqual(value["~kind"], kind);

@@ -1,4 +1,4 @@
-// typebox 1.4.3, bundled by tools/src/install/typebox-bundle.ts: do not edit.
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
 // \0rolldown/runtime.js
 var __defProp = Object.defineProperty;
 var __exportAll = (all, no_symbols) => {

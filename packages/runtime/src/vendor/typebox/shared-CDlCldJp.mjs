@@ -1,5 +1,5 @@
-// typebox 1.4.3, bundled by tools/src/install/typebox-bundle.ts: do not edit.
-import { t as __exportAll } from "./shared-DJ3ziaB2.mjs";
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
+import { t as __exportAll } from "./shared-DcRsp-_j.mjs";
 // node_modules/typebox/build/format/date.mjs
 const DAYS = [
 	0,

@@ -1,6 +1,6 @@
-// typebox 1.4.3, bundled by tools/src/install/typebox-bundle.ts: do not edit.
-import { t as __exportAll } from "./shared-DJ3ziaB2.mjs";
-import { At as IsString$1, Et as IsNull, Ft as Keys$1, Mt as IsUndefined, Nt as IsUnsafePropertyKey, Ot as IsObject, _t as IsFunction, dt as IsBigInt, ft as IsBoolean$1, gt as IsEqual, i as IsDate, jt as IsSymbol, l as IsString, mt as IsConstructor, o as IsNumber, r as IsBoolean, s as IsRegExp, u as IsTypeArray, ut as IsArray, zt as Symbols } from "./shared-BVez6jTo.mjs";
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
+import { t as __exportAll } from "./shared-DcRsp-_j.mjs";
+import { At as IsString$1, Et as IsNull, Ft as Keys$1, Mt as IsUndefined, Nt as IsUnsafePropertyKey, Ot as IsObject, _t as IsFunction, dt as IsBigInt, ft as IsBoolean$1, gt as IsEqual, i as IsDate, jt as IsSymbol, l as IsString, mt as IsConstructor, o as IsNumber, r as IsBoolean, s as IsRegExp, u as IsTypeArray, ut as IsArray, zt as Symbols } from "./shared-Bu1omyJM.mjs";
 // node_modules/typebox/build/system/arguments/arguments.mjs
 var arguments_exports = /* @__PURE__ */ __exportAll({ Match: () => Match });
 /**

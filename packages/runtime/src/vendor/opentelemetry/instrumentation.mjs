@@ -1,0 +1,1 @@
+export { n as InstrumentationBase, c as InstrumentationNodeModuleDefinition, t as InstrumentationNodeModuleFile, r as SemconvStability, a as isWrapped, l as registerInstrumentations, o as safeExecuteInTheMiddle, s as safeExecuteInTheMiddleAsync, i as semconvStabilityFromStr } from "./shared-DUNip8zP.mjs";

@@ -1,0 +1,1 @@
+export { r as defaultResource, o as defaultServiceName, n as detectResources, i as emptyResource, t as envDetector, u as hostDetector, l as osDetector, c as processDetector, a as resourceFromAttributes, s as serviceInstanceIdDetector } from "./shared-BsbIjqEa.mjs";
