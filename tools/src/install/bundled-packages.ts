@@ -9,7 +9,9 @@
  * loads before the app, were 286 modules and 955 KB of source (the whole semantic-conventions
  * index, and sdk-metrics, which otlp-transformer imports and tracing never uses). The code is the
  * packages' own, unchanged; only the file boundaries go, and what no entry point reaches (the
- * bundler drops it: every package here declares itself free of side effects).
+ * bundler drops it; the packages it drops declare themselves free of side effects). With tracing on
+ * as on ECS, a service then loads 18 OpenTelemetry modules (422 KB), and starts with ~5-7 MB less
+ * RSS and ~0.1 s less CPU (`npm run bench:startup`, main against this in one session).
  *
  * Each bundle is one rolldown build of a set of packages (its scope) into
  * packages/runtime/src/vendor/<bundle>/, one entry file per specifier it serves; code two entries
