@@ -41,8 +41,10 @@ function logCalls(client: MiddlewareStackOwner, logger: Logger): void {
   const middleware =
     (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
     async (args: unknown) => {
-      const started = performance.now();
       const log = currentLogger(logger);
+      // Nothing built per call when the line would be dropped (the default, info, level).
+      if (!log.isLevelEnabled('debug')) return next(args);
+      const started = performance.now();
       const call = { client: context.clientName, command: context.commandName };
       try {
         const result = await next(args);

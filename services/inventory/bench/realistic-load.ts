@@ -11,10 +11,12 @@ import { uniquePrefix } from '@agora/tools/testing/testing';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse';
-import { createInventoryRepo } from '../src/inventory-repo.ts';
+import { createInventoryRepo, type InventoryRepo, putRequest, type StoredStockItem } from '../src/inventory-repo.ts';
 import { createUploadsRepo } from '../src/uploads-repo.ts';
+import { loadStock } from '../src/worker/load-stock.ts';
 import { processObject } from '../src/worker/process-object.ts';
 import { snsAlertPublisher } from '../src/worker/stock-alerts.ts';
+import { readStockCsv } from '../src/worker/stock-csv.ts';
 import { awsMeter } from './aws-meter.ts';
 
 /**
@@ -81,7 +83,7 @@ export async function meteredWorker(endpoint: string, options: WorkerOptions = {
       const cpu = process.cpuUsage(cpuBefore);
       const seconds = (performance.now() - started) / 1000;
       if (outcome.outcome !== 'loaded') throw new Error(`the worker did not load ${key}: ${outcome.outcome}`);
-      const rowCount = file.toString('latin1').split('\n').length - 2;
+      const rowCount = rowsOf(file);
       return {
         seconds,
         rowsPerSecond: rowCount / seconds,
@@ -122,4 +124,74 @@ export async function csvParseCpuPerThousand(file: Buffer, repeats = 5): Promise
 
 export function* chunks(file: Buffer, size = 64 * 1024) {
   for (let at = 0; at < file.length; at += size) yield file.subarray(at, at + size);
+}
+
+/** CPU-µs per 1,000 rows of `rows` rows spent in `run`. */
+async function cpuPerThousand(rows: number, run: () => Promise<unknown>): Promise<number> {
+  const before = process.cpuUsage();
+  await run();
+  const cpu = process.cpuUsage(before);
+  return ((cpu.user + cpu.system) / rows) * 1000;
+}
+
+function rowsOf(file: Buffer): number {
+  return file.toString('latin1').split('\n').length - 2;
+}
+
+/**
+ * The worker's CPU per 1,000 rows of a first load of `file`, taken apart by measured variants, each
+ * adding one layer of the real code to the one before (the differences are each layer's share):
+ *  - `csv reading`: readStockCsv over the file in memory (text guard, csv-parse with the
+ *    worker's options, every row validated into a record);
+ *  - `loadStock, no I/O`: loadStock over those records (chunking, the written-keys filter, store
+ *    bookkeeping, each write's item built and marshalled by the repo's putRequest), against an
+ *    inventory that answers "no items" and sends nothing;
+ *  - `loadStock, inventory on the stub`: the same with the real inventory repo on `inventoryEndpoint`
+ *    (the BatchWriteItems, one per 25 rows, and one Query per new store, through the SDK); beside
+ *    it, `writesAlone`: the same items' BatchWriteItems sent by the repo's putMany and nothing else;
+ *  - the whole worker (processObject, from `meteredWorker().load`): adds S3's HeadObject and the
+ *    GetObject stream, and the uploads table (claim, checkpoints, finish) on the emulator.
+ */
+export async function loadLayers(endpoint: string, inventoryEndpoint: string, file: Buffer) {
+  const rows = rowsOf(file);
+  const uploadId = '0193a4b2-7c1d-7e2f-8a3b-4c5d6e7f8a9b';
+  const noAlerts = { publish: async () => {} };
+  const csvReading = await cpuPerThousand(rows, async () => {
+    for await (const _record of readStockCsv(chunks(file)));
+  });
+  const noInventory = {
+    currentCounts: async () => new Map(),
+    hasItems: async () => false,
+    pendingAlerts: async () => [],
+    putMany: async (items: readonly StoredStockItem[]) => Math.ceil(items.map(putRequest).length / 25),
+  } as unknown as InventoryRepo;
+  const loadNoIo = await cpuPerThousand(rows, () =>
+    loadStock({ inventory: noInventory, alerts: noAlerts }, uploadId, readStockCsv(chunks(file))),
+  );
+  const clients = emulatorClients(inventoryEndpoint);
+  const definition = tables.find((table) => table.id === 'inventoryTable');
+  if (!definition) throw new Error('the catalogue names no inventoryTable');
+  const input = tableInput(uniquePrefix('bench'), definition);
+  await clients.dynamo.send(new CreateTableCommand(input));
+  const inventory = createInventoryRepo(clients.documents, input.TableName as string);
+  const loadStub = await cpuPerThousand(rows, () =>
+    loadStock({ inventory, alerts: noAlerts }, uploadId, readStockCsv(chunks(file))),
+  );
+  // The same writes alone, into a fresh table: putMany per chunk of 100 rows, as loadStock calls it.
+  const items: StoredStockItem[] = [];
+  const updatedAt = new Date().toISOString();
+  for await (const record of readStockCsv(chunks(file))) {
+    if (record.ok) items.push({ store: record.store, item: record.item, count: record.count, updatedAt, uploadId });
+  }
+  const writesInput = tableInput(uniquePrefix('bench'), definition);
+  await clients.dynamo.send(new CreateTableCommand(writesInput));
+  const writesOnly = createInventoryRepo(clients.documents, writesInput.TableName as string);
+  const writesAlone = await cpuPerThousand(rows, async () => {
+    for (let at = 0; at < items.length; at += 100) await writesOnly.putMany(items.slice(at, at + 100));
+  });
+  clients.destroy();
+  const worker = await meteredWorker(endpoint, { metered: false, inventoryEndpoint });
+  const whole = (await worker.load('layers.csv', file)).cpuMicrosPerThousand;
+  worker.destroy();
+  return { csvReading, loadNoIo, writesAlone, loadStub, whole };
 }

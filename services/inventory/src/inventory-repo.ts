@@ -16,6 +16,7 @@ import {
   pageOf,
 } from '@agora/runtime/dynamo';
 import { cursorValues, decodeCursor } from '@agora/runtime/ids';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   paginateQuery,
@@ -76,22 +77,20 @@ function toStockItem(item: Record<string, unknown>): StockItem {
  * (CPU per row; services/inventory/bench/request-cpu.ts measures requests built by it).
  */
 export function putRequest(item: StoredStockItem): MarshalledWriteRequest {
-  return {
-    PutRequest: {
-      Item: {
-        store: { S: item.store },
-        item: { S: item.item },
-        count: { N: String(item.count) },
-        updatedAt: { S: item.updatedAt },
-        uploadId: { S: item.uploadId },
-        ...(item.count === 0 ? { outOfStockStore: { S: item.store } } : {}),
-        ...(item.previousCount === undefined ? {} : { previousCount: { N: String(item.previousCount) } }),
-        ...(item.pendingAlert === undefined ? {} : { pendingAlert: { S: item.pendingAlert } }),
-        ...(item.alertKind === undefined ? {} : { alertKind: { S: item.alertKind } }),
-        ...(item.alertRow === undefined ? {} : { alertRow: { N: String(item.alertRow) } }),
-      },
-    },
+  // Filled in place, not spread from temporary objects: this runs once per written row.
+  const marshalled: Record<string, AttributeValue> = {
+    store: { S: item.store },
+    item: { S: item.item },
+    count: { N: String(item.count) },
+    updatedAt: { S: item.updatedAt },
+    uploadId: { S: item.uploadId },
   };
+  if (item.count === 0) marshalled.outOfStockStore = { S: item.store };
+  if (item.previousCount !== undefined) marshalled.previousCount = { N: String(item.previousCount) };
+  if (item.pendingAlert !== undefined) marshalled.pendingAlert = { S: item.pendingAlert };
+  if (item.alertKind !== undefined) marshalled.alertKind = { S: item.alertKind };
+  if (item.alertRow !== undefined) marshalled.alertRow = { N: String(item.alertRow) };
+  return { PutRequest: { Item: marshalled } };
 }
 
 export interface InventoryRepoOptions {

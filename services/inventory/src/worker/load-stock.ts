@@ -84,6 +84,13 @@ export interface LoadOutcome extends UploadResult {
   readonly rowsUnchanged: number;
 }
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+function repeatsAny(chunk: ReadonlyMap<string, StockRow>, inFlight: ReadonlyMap<string, StockRow>): boolean {
+  for (const key of chunk.keys()) if (inFlight.has(key)) return true;
+  return false;
+}
+
 function toAlert(item: StoredStockItem): StockAlert {
   return {
     kind: item.alertKind ?? (item.count === 0 ? 'out-of-stock' : 'back-in-stock'),
@@ -103,7 +110,8 @@ export async function loadStock(
 ): Promise<LoadOutcome> {
   const { inventory } = deps;
   const now = deps.now ?? (() => new Date());
-  const pending = new Map<string, StockRow>();
+  /** the next chunk's rows by stockKey (each key computed once per row) */
+  let pending = new Map<string, StockRow>();
   const rejectedRows: RejectedLine[] = [];
   const stores = new Set<string>();
   let rowsAccepted = 0;
@@ -122,7 +130,7 @@ export async function loadStock(
   const storesWithoutItems = new Set(options.resumeAfter?.storesWithoutItems);
   /** a rerun's marks past the checkpoint, by stockKey: the transitions earlier attempts applied */
   const resumed = new Map<string, StoredStockItem>();
-  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlySet<string> } | undefined;
+  let inFlight: { readonly done: Promise<void>; readonly keys: ReadonlyMap<string, StockRow> } | undefined;
 
   /** Alerts in batches of 10 (one PublishBatch each), a few batches at once. */
   async function publish(alerts: readonly StockAlert[]): Promise<void> {
@@ -137,11 +145,11 @@ export async function loadStock(
    * The stored counts of the rows' items, by stockKey: rows this load may have written strongly
    * consistently; the others eventually consistently, unless their store had no item.
    */
-  async function storedCounts(rows: readonly StockRow[]) {
+  async function storedCounts(chunk: ReadonlyMap<string, StockRow>) {
     const eventually: StockRow[] = [];
     const consistently: StockRow[] = [];
-    for (const row of rows) {
-      if (written.mayHave(stockKey(row))) {
+    for (const [key, row] of chunk) {
+      if (written.mayHave(key)) {
         consistently.push(row);
         continue;
       }
@@ -165,19 +173,17 @@ export async function loadStock(
     if (pending.size === 0) return;
     options.signal?.throwIfAborted();
     const rowsRead = rowsAccepted + rowsRejected;
-    const rows = [...pending.values()];
-    const keys = new Set(pending.keys());
-    pending.clear();
+    const chunk = pending;
+    pending = new Map();
     // Two chunks in flight at most; a chunk that repeats an item of the one in flight waits for
     // it, so the last row of a (store, item) is also the last written, and its read shows the write.
     const previous = inFlight;
-    if (previous && [...keys].some((key) => previous.keys.has(key))) await previous.done;
+    if (previous && repeatsAny(chunk, previous.keys)) await previous.done;
     const updatedAt = now().toISOString();
     const writes: StoredStockItem[] = [];
     const alerts: StockAlert[] = [];
-    const stored = await storedCounts(rows);
-    for (const row of rows) {
-      const key = stockKey(row);
+    const stored = await storedCounts(chunk);
+    for (const [key, row] of chunk) {
       if (resumed.get(key)?.count === row.count) continue; // applied by an earlier attempt
       const current = stored.get(key);
       if (current?.count === row.count) {
@@ -193,15 +199,20 @@ export async function loadStock(
           : row.count > 0 && atZero && current?.uploadId !== uploadId
             ? ('back-in-stock' as const)
             : undefined;
-      const item: StoredStockItem = {
+      // Filled in place rather than spread from temporary objects: this runs once per written row.
+      const item: Writable<StoredStockItem> = {
         store: row.store,
         item: row.item,
         count: row.count,
         updatedAt,
         uploadId,
-        ...(atZero && current?.uploadId !== uploadId ? { previousCount: 0 } : {}),
-        ...(kind ? { pendingAlert: uploadId, alertKind: kind, alertRow: rowsRead } : {}),
       };
+      if (atZero && current?.uploadId !== uploadId) item.previousCount = 0;
+      if (kind) {
+        item.pendingAlert = uploadId;
+        item.alertKind = kind;
+        item.alertRow = rowsRead;
+      }
       writes.push(item);
       if (kind) alerts.push(toAlert(item));
     }
@@ -216,7 +227,7 @@ export async function loadStock(
       await options.onCommitted?.({ rows: rowsRead, alertsSent, storesWithoutItems: [...storesWithoutItems] });
     })();
     done.catch(() => {}); // awaited below or by the next chunk; this only keeps it from going unhandled
-    inFlight = { done, keys };
+    inFlight = { done, keys: chunk };
     await previous?.done;
   }
 
