@@ -50,7 +50,18 @@ export async function ensureEmulatorInstalled(log: (line: string) => void = () =
   });
 }
 
-export async function freePort(): Promise<number> {
+/** Whether nothing listens on `port` on loopback (bound and released at once). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A port the kernel hands out itself (listen(0)): from its ephemeral range. */
+function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -62,6 +73,33 @@ export async function freePort(): Promise<number> {
       );
     });
   });
+}
+
+/** The ports just below the kernel's ephemeral range (net.ipv4.ip_local_port_range), or none. */
+async function portsBelowEphemeralRange(): Promise<{ low: number; high: number } | undefined> {
+  const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '');
+  const ephemeralStart = Number(range.trim().split(/\s+/)[0]);
+  if (!Number.isInteger(ephemeralStart) || ephemeralStart < 12_000) return undefined;
+  return { low: ephemeralStart - 10_000, high: ephemeralStart - 1 };
+}
+
+/**
+ * A loopback port nothing listens on, for a process about to be started on it. It is taken at
+ * random from the 10,000 ports below the kernel's ephemeral range (32768–60999 by default), not
+ * from listen(0): an ephemeral port may be taken, between this check and the child's bind, as the
+ * source port of any outgoing connection (a test suite makes thousands, and CI once lost the
+ * gateway to it: "stopping after an unexpected error" on a port picked seconds before). Below the
+ * range only an explicit bind can take it. Where that range cannot be read, listen(0) as before.
+ */
+export async function freePort(): Promise<number> {
+  const below = await portsBelowEphemeralRange();
+  if (below) {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const port = below.low + Math.floor(Math.random() * (below.high - below.low + 1));
+      if (await isFree(port)) return port;
+    }
+  }
+  return ephemeralPort();
 }
 
 export interface Emulator {

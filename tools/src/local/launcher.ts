@@ -119,7 +119,12 @@ export async function waitUntilReady(running: RunningProcess, path: string): Pro
     timeoutMs: readyTimeoutMs,
     giveUpIf: () => {
       if (running.child.exitCode === null) return undefined;
-      const lastLines = running.logs.slice(-5).map((line) => line.msg ?? JSON.stringify(line));
+      // each line's message and, when it carries one, its error: "unexpected error" alone says nothing of the cause
+      const lastLines = running.logs.slice(-5).map((line) => {
+        const err = line.err as { type?: string; message?: string; code?: string } | undefined;
+        const cause = err ? ` (${[err.type, err.code, err.message].filter(Boolean).join(': ')})` : '';
+        return `${line.msg ?? JSON.stringify(line)}${cause}`;
+      });
       return `${running.name} exited with status ${running.child.exitCode}: ${lastLines.join(' | ')}`;
     },
   });
