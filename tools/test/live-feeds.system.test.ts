@@ -31,8 +31,12 @@ startedForTheFile(
       await system.startTask('inventory'),
       await system.startTask('topics'),
     ];
+    // every task with a live feed, the ones startSystem started too: until its queue is subscribed,
+    // a listener waits up to 5 s and is then turned away with a 503 (the dashboard retries; this test opens once)
+    const feedTasks = [...system.tasksOf('inventory'), ...system.tasksOf('topics')];
+    assert.equal(feedTasks.length, started.length + 2);
     await Promise.all(
-      started.map((task) =>
+      feedTasks.map((task) =>
         until(async () => subscribedQueue(task) !== undefined, `${task.name}'s live queue`, 60_000),
       ),
     );
