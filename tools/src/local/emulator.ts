@@ -76,12 +76,15 @@ function ephemeralPort(): Promise<number> {
 }
 
 /** The ports just below the kernel's ephemeral range (net.ipv4.ip_local_port_range), or none. */
-async function portsBelowEphemeralRange(): Promise<{ low: number; high: number } | undefined> {
+async function readPortsBelowEphemeralRange(): Promise<{ low: number; high: number } | undefined> {
   const range = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '');
   const ephemeralStart = Number(range.trim().split(/\s+/)[0]);
   if (!Number.isInteger(ephemeralStart) || ephemeralStart < 12_000) return undefined;
   return { low: ephemeralStart - 10_000, high: ephemeralStart - 1 };
 }
+
+/** Read once per process: the range does not change while it runs. */
+let portsBelowEphemeralRange: ReturnType<typeof readPortsBelowEphemeralRange> | undefined;
 
 /**
  * A loopback port nothing listens on, for a process about to be started on it. It is taken at
@@ -92,7 +95,8 @@ async function portsBelowEphemeralRange(): Promise<{ low: number; high: number }
  * range only an explicit bind can take it. Where that range cannot be read, listen(0) as before.
  */
 export async function freePort(): Promise<number> {
-  const below = await portsBelowEphemeralRange();
+  portsBelowEphemeralRange ??= readPortsBelowEphemeralRange();
+  const below = await portsBelowEphemeralRange;
   if (below) {
     for (let attempt = 0; attempt < 100; attempt++) {
       const port = below.low + Math.floor(Math.random() * (below.high - below.low + 1));
