@@ -10,6 +10,8 @@
  * - one dashboard: the request path, the event path and the ingest path side by side, naming every
  *   service.
  */
+
+import { traceSamplingEnvironment } from '@agora/catalogue';
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -90,8 +92,7 @@ export function tracingEnvironment(service: ServiceDefinition, settings: Setting
   return {
     OTEL_SERVICE_NAME: service.name,
     OTEL_EXPORTER_OTLP_ENDPOINT: collectorEndpoint,
-    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-    OTEL_TRACES_SAMPLER_ARG: String(settings.traceSampleRatio),
+    ...traceSamplingEnvironment(settings.traceSampleRatio),
   };
 }
 

@@ -3,6 +3,7 @@
  * `-c key=value`). Nothing here looks anything up in an AWS account: the stacks stay
  * environment-agnostic, so synth works offline.
  */
+import { deployedTraceSampling } from '@agora/catalogue';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 
@@ -65,7 +66,7 @@ export const defaultSettings: Settings = {
   workerMaxTasks: 5,
   github: { owner: 'agora-project', repo: 'agora', branch: 'main' },
   emailSubscriptions: {},
-  traceSampleRatio: 0.05,
+  traceSampleRatio: deployedTraceSampling.defaultRatio,
 };
 
 function text(node: Node, key: string): string | undefined {

@@ -5,4 +5,5 @@ export * from './load-balancer.ts';
 export * from './resources.ts';
 export * from './routes.ts';
 export * from './services.ts';
+export * from './tracing.ts';
 export * from './web.ts';

@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { createJwksKeyStore } from './jwks.ts';
+import { createJwksKeyStore, type JwksKeyStore } from './jwks.ts';
 import { HttpProblem, problems, transientRetryAfterSeconds } from './problem.ts';
 
 export const tokenAlgorithm = 'ES256';
@@ -63,8 +63,7 @@ export function jwksVerification(config: JwksVerificationConfig): TokenVerifierO
 /** Requests whose token could not be checked because the keys could not be fetched (a 503, not a 401). */
 const keysUnavailableFor = new WeakSet<FastifyRequest>();
 
-function jwksKeyResolver(jwksUrl: string, minRefetchIntervalMs: number | undefined) {
-  const store = createJwksKeyStore({ url: jwksUrl, ...(minRefetchIntervalMs ? { minRefetchIntervalMs } : {}) });
+function jwksKeyResolver(store: JwksKeyStore) {
   return async (request: FastifyRequest, token: { header: { kid?: unknown; alg?: unknown } }) => {
     if (token.header.alg !== tokenAlgorithm) throw new Error(`algorithm ${String(token.header.alg)} is not accepted`);
     if (typeof token.header.kid !== 'string') throw new Error('the token names no key id');
@@ -115,12 +114,23 @@ export const tokenVerifier = fp<TokenVerifierOptions>(
         verify,
       });
     } else if (options.jwksUrl) {
+      const minRefetchIntervalMs = options.jwksRefetchIntervalMs;
+      const store = createJwksKeyStore({
+        url: options.jwksUrl,
+        ...(minRefetchIntervalMs ? { minRefetchIntervalMs } : {}),
+      });
       await app.register(fastifyJwt, {
         decode: { complete: true },
         // The key is resolved by the token's kid; @fastify/jwt's typings miss this overload.
-        secret: jwksKeyResolver(options.jwksUrl, options.jwksRefetchIntervalMs) as never,
+        secret: jwksKeyResolver(store) as never,
         verify,
       });
+      // Only a listening app fetches ahead: an app tested with inject fetches when a token arrives.
+      let stopWarmUp = () => {};
+      app.addHook('onListen', async () => {
+        stopWarmUp = store.warmUp();
+      });
+      app.addHook('onClose', async () => stopWarmUp());
     } else {
       throw new Error('tokenVerifier needs a jwksUrl or a key pair');
     }

@@ -7,6 +7,8 @@
  * it is tried again after `failureRetryMs` (not the full interval: a cold verifier whose first
  * fetch timed out would otherwise refuse every real token for that long), and while the last
  * attempt failed an unknown kid means "the keys are unavailable", not "this key is not published".
+ * A listening verifier fetches the keys in the background as soon as it starts (`warmUp`), so its
+ * first request does not wait on a fetch that, on a loaded task, also pays for loading the HTTP client.
  */
 import { createPublicKey } from 'node:crypto';
 
@@ -27,6 +29,11 @@ export interface JwksKeyStore {
   publicKeyPem(kid: string): Promise<string | undefined>;
   /** whether the last fetch failed: what is not known now may simply not have been fetched */
   lastFetchFailed(): boolean;
+  /**
+   * Fetches the keys now, in the background, and again every `failureRetryMs` until one fetch
+   * succeeds (users may start after this service); returns what stops it (on close).
+   */
+  warmUp(): () => void;
 }
 
 /** Only keys that can verify an ES256 signature are kept; anything else in the set is ignored. */
@@ -95,5 +102,20 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
       return keys.get(kid);
     },
     lastFetchFailed: () => failed,
+    warmUp() {
+      let timer: NodeJS.Timeout | undefined;
+      let stopped = false;
+      const attempt = () => {
+        if (stopped || fetchedAt > Number.NEGATIVE_INFINITY) return;
+        void refetch().then(() => {
+          if (!stopped && failed) timer = setTimeout(attempt, failureRetryMs).unref();
+        });
+      };
+      attempt();
+      return () => {
+        stopped = true;
+        clearTimeout(timer);
+      };
+    },
   };
 }

@@ -13,7 +13,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type TaskQueuesDefinition, type taskQueues, taskQueuesDefinition } from '@agora/catalogue';
+import { type taskQueues, taskQueuesDefinition } from '@agora/catalogue';
 import {
   GetSubscriptionAttributesCommand,
   ListSubscriptionsByTopicCommand,

@@ -375,34 +375,48 @@ describe('token verification against a JWKS (as every service but users does it)
   });
 });
 
-describe('a verifier whose JWKS fetch fails (users slow or down when it starts)', () => {
-  it('answers 503 with Retry-After, not 401, and verifies real tokens once the keys are back, long before the refetch interval', async () => {
-    const issuer = await startTestIssuer();
-    let usersUp = false;
-    let fetches = 0;
-    const jwks = createServer(async (_request, response) => {
-      fetches++;
-      if (!usersUp) {
-        response.writeHead(503).end();
-        return;
-      }
-      const published = await fetch(issuer.jwksUrl);
-      response.writeHead(200, { 'content-type': 'application/json' }).end(await published.text());
-    });
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-    after(() => jwks.close());
+/**
+ * A JWKS endpoint in front of a test issuer that answers 503 until `usersUp` is set, counting the
+ * fetches it gets; `verifyingApp` builds an app that verifies tokens against it.
+ */
+async function startUnsteadyJwks() {
+  const issuer = await startTestIssuer();
+  const state = { usersUp: false, fetches: 0 };
+  const jwks = createServer(async (_request, response) => {
+    state.fetches++;
+    if (!state.usersUp) {
+      response.writeHead(503).end();
+      return;
+    }
+    const published = await fetch(issuer.jwksUrl);
+    response.writeHead(200, { 'content-type': 'application/json' }).end(await published.text());
+  });
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  after(() => jwks.close());
+  const verifyingApp = async () => {
     const { app } = await baseApp();
     await app.register(async (scope) => {
       await scope.register(tokenVerifier, {
         issuer: 'agora-users',
         audience: 'agora',
         jwksUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
-        // the interval that bounds forged kids: far longer than this test may take
+        // the interval that bounds forged kids: far longer than these tests may take
         jwksRefetchIntervalMs: 60_000,
       });
       scope.get('/private', { onRequest: [scope.authenticate] }, async (request) => ({ sub: request.user.sub }));
     });
-    const token = craftToken(issuer.privateKeyPem, { alg: 'ES256', kid: issuer.keyId }, userClaims());
+    return app;
+  };
+  const token = craftToken(issuer.privateKeyPem, { alg: 'ES256', kid: issuer.keyId }, userClaims());
+  return { state, verifyingApp, token };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a verifier whose JWKS fetch fails (users slow or down when it starts)', () => {
+  it('answers 503 with Retry-After, not 401, and verifies real tokens once the keys are back, long before the refetch interval', async () => {
+    const { state, verifyingApp, token } = await startUnsteadyJwks();
+    const app = await verifyingApp();
     const call = () => app.inject({ url: '/private', headers: { authorization: `Bearer ${token}` } });
 
     const cold = await call();
@@ -410,14 +424,42 @@ describe('a verifier whose JWKS fetch fails (users slow or down when it starts)'
     assert.equal(cold.headers['retry-after'], '1');
     assert.match(String(cold.headers['content-type']), /problem\+json/);
 
-    usersUp = true;
+    state.usersUp = true;
     let status = 0;
     for (let attempt = 0; attempt < 40 && status !== 200; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pause(100);
       status = (await call()).statusCode;
     }
     assert.equal(status, 200, 'the real token verifies within seconds of the keys coming back');
-    assert.ok(fetches <= 10, `${fetches} fetches: failures are retried at a bounded rate`);
+    assert.ok(state.fetches <= 10, `${state.fetches} fetches: failures are retried at a bounded rate`);
+  });
+});
+
+describe('a listening verifier fetches the keys as it starts', () => {
+  it('retries until users answers, so its first request waits on no fetch; an injected app fetches nothing ahead', async () => {
+    const { state, verifyingApp, token } = await startUnsteadyJwks();
+    const injected = await verifyingApp();
+    await injected.ready();
+    await pause(300);
+    assert.equal(state.fetches, 0, 'an app that does not listen fetches only when a token arrives');
+    await injected.close();
+
+    const listening = await verifyingApp();
+    after(() => listening.close());
+    await listening.listen({ port: 0, host: '127.0.0.1' });
+    for (let waited = 0; state.fetches < 2 && waited < 5_000; waited += 50) await pause(50);
+    assert.ok(state.fetches >= 2, `${state.fetches} fetches: the failed first fetch is retried without any request`);
+    state.usersUp = true;
+    const fetchesBeforeKeys = state.fetches;
+    for (let waited = 0; state.fetches === fetchesBeforeKeys && waited < 5_000; waited += 50) await pause(50);
+    await pause(100);
+    const fetchesWithKeys = state.fetches;
+
+    const response = await listening.inject({ url: '/private', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(state.fetches, fetchesWithKeys, 'the first request found the keys already fetched');
+    await pause(1_200);
+    assert.equal(state.fetches, fetchesWithKeys, 'once the keys are known the warm-up stops');
   });
 });
 

@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ServiceDefinition, services } from '@agora/catalogue';
+import { type ServiceDefinition, services, traceSamplingEnvironment } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
 import { instrumentModule, type RunningSystem, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
@@ -111,13 +111,12 @@ process.stdout.write(
   withCompileCache ? '  with a warm Node compile cache, as the image has\n\n' : '  without a compile cache\n\n',
 );
 let system: RunningSystem | undefined;
-// Tracing on, as every ECS task has it (infra/src/observability.ts: the sidecar's endpoint, 5 % of
-// new traces sampled): its SDK and instrumentations load before the app, so they count here too.
+// Tracing on, as every ECS task has it (infra/src/observability.ts: the sidecar's endpoint, the
+// catalogue's deployed sampling): its SDK and instrumentations load before the app, so they count here too.
 const receiver = await startOtlpReceiver({ keep: false });
 const deployedTracing = {
   OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-  OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-  OTEL_TRACES_SAMPLER_ARG: '0.05',
+  ...traceSamplingEnvironment(),
 };
 const cacheRoot = await mkdtemp(join(tmpdir(), 'agora-compile-cache-'));
 try {

@@ -2,8 +2,8 @@
  * `npm run bench:tracing` (not part of `npm test`): what tracing costs a service, in one run on this
  * machine, loopback only, bounded in time. Three processes of the users service on the same emulator,
  * started the same way (the runtime's instrument module first): tracing off; tracing every request
- * (always_on, the worst case); and sampling as deployed (parentbased_traceidratio, 0.05: the CDK
- * default). Both traced ones export OTLP/HTTP to a receiver in this process that counts and drops the
+ * (always_on, the worst case); and sampling as deployed (the catalogue's deployedTraceSampling, the
+ * CDK default). Both traced ones export OTLP/HTTP to a receiver in this process that counts and drops the
  * exports (parsing them would bill this process's work to the service).
  * The figure is each service process's own CPU time per request, read from the OS
  * (/proc/<pid>/stat), not requests/s: on a shared machine the wall-clock rate moves with whatever
@@ -21,7 +21,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { serviceNamed } from '@agora/catalogue';
+import { serviceNamed, traceSamplingEnvironment } from '@agora/catalogue';
 import { freePort } from '../local/emulator.ts';
 import { instrumentModule, startSystem } from '../local/launcher.ts';
 import { repoRoot } from '../paths.ts';
@@ -112,8 +112,7 @@ try {
     sampled: await startUsers({
       ...base,
       ...traced,
-      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
-      OTEL_TRACES_SAMPLER_ARG: '0.05',
+      ...traceSamplingEnvironment(),
     }),
   };
   processes.push(...Object.values(configurations).map((started) => started.child));
