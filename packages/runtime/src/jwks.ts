@@ -11,6 +11,7 @@
  * first request does not wait on a fetch that, on a loaded task, also pays for loading the HTTP client.
  */
 import { createPublicKey } from 'node:crypto';
+import { getJson } from './http-get.ts';
 
 export interface JwksKeyStoreOptions {
   readonly url: string;
@@ -75,9 +76,9 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
   async function fetchKeys(): Promise<void> {
     attemptedAt = now();
     try {
-      const response = await fetch(options.url, { signal: AbortSignal.timeout(fetchTimeoutMs) });
-      if (!response.ok) throw new Error(`the JWKS answered ${response.status}`);
-      keys = es256Keys(await response.json());
+      const answer = await getJson(options.url, { timeoutMs: fetchTimeoutMs });
+      if (answer.status < 200 || answer.status >= 300) throw new Error(`the JWKS answered ${answer.status}`);
+      keys = es256Keys(answer.body);
       fetchedAt = now();
       failed = false;
     } catch {

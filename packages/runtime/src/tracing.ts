@@ -146,7 +146,7 @@ export async function startTracing(settings: TracingSettings): Promise<void> {
         // The AWS SDK's own spans (below) name each call; the HTTP exchange under them adds nothing.
         disableOutgoingRequestInstrumentation: true,
       }),
-      // The gateway's upstream requests and fetch (the JWKS): they carry traceparent on.
+      // The gateway's upstream requests (undici): they carry traceparent on.
       new UndiciInstrumentation(),
       new AwsInstrumentation({ suppressInternalInstrumentation: true }),
     ],
