@@ -13,9 +13,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { physicalName, tables } from '@agora/catalogue';
+import { physicalName, serviceNamed, tables } from '@agora/catalogue';
 import { extraCaFile, pinnedImages } from '../src/install/offline-images.ts';
-import { freePort } from '../src/local/emulator.ts';
 import {
   ComposeProject,
   docker,
@@ -52,29 +51,30 @@ else
       async () => {
         const context = await freshCloneContext();
         removeContext = context.remove;
-        const [gatewayPort, emulatorPort, tracesPort] = [await freePort(), await freePort(), await freePort()];
         const ca = extraCaFile();
         project = new ComposeProject({
           name: uniqueProjectName('compose'),
           dir: context.dir,
           variables: {
-            AGORA_GATEWAY_PORT: String(gatewayPort),
-            AGORA_EMULATOR_PORT: String(emulatorPort),
-            AGORA_TRACES_PORT: String(tracesPort),
+            // Port 0: the engine picks each host port as it binds it. A port picked here would wait
+            // out the whole build (minutes) for its bind, and another process may take it meanwhile.
+            AGORA_GATEWAY_PORT: '0',
+            AGORA_EMULATOR_PORT: '0',
+            AGORA_TRACES_PORT: '0',
             // as `docker compose --profile traces …` (the variable reaches every command, down too)
             COMPOSE_PROFILES: 'traces',
             ...(ca ? { AGORA_EXTRA_CA: ca } : {}),
           },
         });
-        gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-        endpoint = `http://127.0.0.1:${emulatorPort}`;
-        viewerUrl = `http://127.0.0.1:${tracesPort}`;
         const starting = Date.now();
         await project.run(
           ['up', '--build', '--detach', '--wait', '--wait-timeout', '300', '--scale', `inventory-worker=${workers}`],
           900_000,
         );
         upSeconds = (Date.now() - starting) / 1000;
+        gatewayUrl = `http://127.0.0.1:${await project.publishedPort('gateway', serviceNamed('gateway').containerPort)}`;
+        endpoint = `http://127.0.0.1:${await project.publishedPort('moto', 5000)}`;
+        viewerUrl = `http://127.0.0.1:${await project.publishedPort('zipkin', 9411)}`;
       },
       { timeout: 900_000 },
     );

@@ -135,6 +135,15 @@ export class ComposeProject {
     return `${this.name}-${service}`;
   }
 
+  /** The host port the engine published a service's container port on (`docker compose port`). */
+  async publishedPort(service: string, containerPort: number): Promise<number> {
+    const address = (await this.run(['port', service, String(containerPort)])).trim().split('\n')[0] ?? '';
+    const port = Number(address.slice(address.lastIndexOf(':') + 1));
+    if (!Number.isInteger(port) || port <= 0)
+      throw new Error(`${service} publishes no port ${containerPort}: '${address}'`);
+    return port;
+  }
+
   /** Every container, with its service, state, health and exit code, as `docker compose ps` sees them. */
   async containers(): Promise<{ Service: string; Name: string; State: string; Health: string; ExitCode: number }[]> {
     const text = await this.run(['ps', '--all', '--format', 'json']);
