@@ -46,8 +46,9 @@ export function awsMeter() {
   }
 
   return {
+    /** Meters each client once, however often it is named (the inventory table's may be the emulator's). */
     attach(...clients: Stack[]) {
-      for (const client of clients) {
+      for (const client of new Set(clients)) {
         client.middlewareStack.add(
           (
             next: (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>,
