@@ -70,6 +70,16 @@ describe('the bundled packages', () => {
       assert.ok(manifest.opentelemetry?.entries['@opentelemetry/api'], '@opentelemetry/api is an entry point');
       assert.ok(manifest.opentelemetry?.entries['@opentelemetry/sdk-trace'], 'tracing.ts imports the SDK');
       assert.equal(manifest.opentelemetry?.entries['@opentelemetry/semantic-conventions'], undefined);
+      // every one of the runtime's dependencies outside the other bundles, and what packages no
+      // bundle holds require of it (@fastify/multipart: secure-json-parse); never the AWS SDK's
+      for (const specifier of ['fastify', 'pino', '@fastify/swagger', 'require-in-the-middle', 'secure-json-parse']) {
+        assert.ok(manifest.fastify?.entries[specifier], `${specifier} is an entry point`);
+      }
+      const locations = Object.values(manifest).flatMap((bundle) => Object.keys(bundle.packages));
+      assert.deepEqual(
+        locations.filter((location) => /node_modules\/@(aws-sdk|smithy|aws)\//.test(location)),
+        [],
+      );
       const files = await filesUnder(fresh);
       assert.deepEqual(await filesUnder(vendorDir), files);
       for (const file of files) {
@@ -190,6 +200,49 @@ describe('the bundled packages', () => {
     }
   });
 
+  it('serves a CommonJS package as Node does: the same export names, require() gets its exports object, and Fastify runs from the bundle', async () => {
+    const probe = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const names = {};
+      for (const specifier of ['fastify', 'pino', 'fastify-plugin', 'secure-json-parse']) {
+        names[specifier] = Object.keys(await import(specifier)).sort();
+      }
+      const { fastify } = await import('fastify');
+      const app = fastify({ logger: false });
+      await app.register((await import('@fastify/cors')).default, { origin: 'https://agora.example' });
+      app.get('/probe', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true, dropped: 1 }));
+      const response = await app.inject({ url: '/probe', headers: { origin: 'https://agora.example' } });
+      process.stdout.write(JSON.stringify({
+        names,
+        required: typeof require('pino'),
+        sameExports: require('fastify-plugin') === (await import('fastify-plugin')).default,
+        body: response.json(),
+        cors: response.headers['access-control-allow-origin'],
+        resolved: import.meta.resolve('fastify'),
+      }));
+    `;
+    const { answer, loaded } = await startedLikeAService(probe);
+    // the same probe without the instrument module: the packages' own files
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: join(repoRoot, 'packages/runtime'),
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const native = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(answer.resolved, pathToFileURL(join(vendorDir, 'fastify/fastify.mjs')).href);
+    assert.notEqual(native.resolved, answer.resolved);
+    assert.deepEqual({ ...answer, resolved: undefined }, { ...native, resolved: undefined });
+    assert.deepEqual(answer.body, { ok: true });
+    assert.equal(answer.required, 'function');
+    assert.equal(answer.sameExports, true);
+    const bundledLocations = Object.keys(vendoredManifest().fastify?.packages ?? {});
+    assert.deepEqual(
+      loaded.filter((url) => bundledLocations.some((location) => url.includes(`/${location}/`))),
+      [],
+      'files of the bundled packages',
+    );
+  });
+
   it('with tracing off, loads only the api from the bundle, as before only @opentelemetry/api loaded', async () => {
     const { answer, loaded } = await startedLikeAService(`
       const { traceFields } = await import('@agora/runtime/trace-context');
@@ -197,7 +250,7 @@ describe('the bundled packages', () => {
     `);
     assert.deepEqual(answer.fields, {}, 'no trace when tracing is off');
     const api = await readFile(join(otelDir, 'api.mjs'), 'utf8');
-    const apiClosure = ['api.mjs', ...[...api.matchAll(/from "\.\/([^"]+)"/g)].map((match) => match[1])];
+    const apiClosure = ['api.mjs', ...[...api.matchAll(/from ?"\.\/([^"]+)"/g)].map((match) => match[1])];
     assert.deepEqual(
       fromBundle(loaded, otelDir).map((url) => url.slice(pathToFileURL(otelDir).href.length + 1)),
       apiClosure,
