@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { services } from '@agora/catalogue';
 import { bundleRedirects, vendoredManifest } from '@agora/runtime/bundle-redirects';
+import { type Lockfile, workspaceClosure } from '../src/image-build/closure.ts';
 import { runtimeImports, vendorDir, writeBundles } from '../src/install/bundled-packages.ts';
 import { instrumentModule } from '../src/local/launcher.ts';
 import { repoRoot } from '../src/paths.ts';
@@ -92,6 +94,20 @@ describe('the bundled packages', () => {
     } finally {
       await rm(fresh, { recursive: true, force: true });
     }
+  });
+
+  it("holds only packages every deployable's image keeps, so the redirect holds in each image", async () => {
+    // Dockerfile.base prunes node_modules to the workspace's production closure; a bundle one of
+    // whose packages an image lacks is, there, not redirected at all.
+    const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
+    const bundled = Object.values(vendoredManifest()).flatMap((bundle) => Object.keys(bundle.packages));
+    const missing: Record<string, string[]> = {};
+    for (const workspace of new Set(services.map((service) => `services/${service.workspace}`))) {
+      const kept = new Set(workspaceClosure(lock, workspace).packages);
+      const absent = bundled.filter((location) => !kept.has(location));
+      if (absent.length > 0) missing[workspace] = absent;
+    }
+    assert.deepEqual(missing, {});
   });
 
   it("takes a bundle's entry points from the imports that run, not from type-only ones", () => {

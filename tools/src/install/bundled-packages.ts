@@ -51,7 +51,13 @@ import { promisify } from 'node:util';
 import type { BundleManifest, BundleRecord } from '@agora/runtime/bundle-redirects';
 import { rolldown } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
-import { type Lockfile, type LockPackage, productionDependencies, resolveFrom } from '../image-build/closure.ts';
+import {
+  type Lockfile,
+  type LockPackage,
+  productionDependencies,
+  resolveFrom,
+  workspaceClosure,
+} from '../image-build/closure.ts';
 import { repoRoot } from '../paths.ts';
 
 const run = promisify(execFile);
@@ -318,6 +324,16 @@ function withOwnPaths(code: string, fromBundle: string): string {
   return `var __filename = process.getBuiltinModule("node:url").fileURLToPath(new URL(${JSON.stringify(fromBundle)}, import.meta.url)), __dirname = process.getBuiltinModule("node:path").dirname(__filename);\n${code}`;
 }
 
+/**
+ * The installed packages every image keeps: the runtime's production closure (an image keeps its
+ * workspace's, and every service depends on the runtime). A bundle holds no other: the redirect
+ * needs all of a bundle's packages installed as they were.
+ */
+function imageKept(): Set<string> {
+  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
+  return new Set(workspaceClosure(lock, relative(repoRoot, runtimeDir)).packages);
+}
+
 /** Writes one bundle into `outDir/<bundle name>` (emptied first); what the manifest records of it. */
 async function writeBundle(
   definition: BundleDefinition,
@@ -333,6 +349,17 @@ async function writeBundle(
     ]),
   );
   const readPackages = new Set<string>();
+  const kept = imageKept();
+  /**
+   * whether the bundle holds package `name` as `importer` finds it: one of its scope that every
+   * image keeps (debug's optional supports-color is in none: left as debug's own require, which
+   * copes with its absence, it cannot turn the bundle's redirect off in an image)
+   */
+  const held = (name: string, importer: string | undefined) => {
+    if (!definition.inScope(name)) return false;
+    const dir = packageDirFrom(importer ? dirname(importer) : runtimeDir, name);
+    return dir !== undefined && kept.has(relative(repoRoot, dir));
+  };
   /** an import left out of the bundle must find, from the bundle's folder, the copy its importer finds */
   const sameCopy = (name: string, importer: string) => {
     const expected = packageDirFrom(dirname(importer), name);
@@ -350,7 +377,7 @@ async function writeBundle(
     logLevel: 'warn',
     external: (id, importer) => {
       if (isBuiltin(id)) return true;
-      if (/^[./#\0]/.test(id) || definition.inScope(packageName(id))) return false;
+      if (/^[./#\0]/.test(id) || held(packageName(id), importer)) return false;
       if (importer) sameCopy(packageName(id), importer);
       return true;
     },
@@ -373,7 +400,7 @@ async function writeBundle(
           if (dir) readPackages.add(dir);
           for (const [, specifier] of code.matchAll(requireCall)) {
             // (a require of a package the bundle holds is bundled; the output is checked for any left)
-            if (specifier && !isBuiltin(specifier) && !definition.inScope(packageName(specifier))) {
+            if (specifier && !isBuiltin(specifier) && !held(packageName(specifier), id)) {
               sameCopy(packageName(specifier), id);
             }
           }
