@@ -95,6 +95,19 @@ describe("a process's start", () => {
     assert.deepEqual(loadedFiles, {});
   });
 
+  it('loads no part of the S3 SDK in the inventory API: it is loaded at the first upload', async () => {
+    const inventory = services.find((service) => service.name === 'inventory') as ServiceDefinition;
+    const { loaded } = await startOnce(entryOf(inventory));
+    assert.ok(
+      loaded.some((url) => url.includes('/services/inventory/src/routes/uploads.ts')),
+      'the upload route is loaded',
+    );
+    assert.deepEqual(
+      loaded.filter((url) => /\/node_modules\/@aws-sdk\/(client-s3|lib-storage)\//.test(url)),
+      [],
+    );
+  });
+
   it('would see it: an ES module importing a value from node:http loads undici', async () => {
     // the check above can fail: the same probe on the import it guards against
     const { stderr } = await run(
