@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { services } from '@agora/catalogue';
 import { bundleRedirects, vendoredManifest } from '@agora/runtime/bundle-redirects';
+import { type Lockfile, workspaceClosure } from '../src/image-build/closure.ts';
 import { runtimeImports, vendorDir, writeBundles } from '../src/install/bundled-packages.ts';
 import { instrumentModule } from '../src/local/launcher.ts';
 import { repoRoot } from '../src/paths.ts';
@@ -70,6 +72,16 @@ describe('the bundled packages', () => {
       assert.ok(manifest.opentelemetry?.entries['@opentelemetry/api'], '@opentelemetry/api is an entry point');
       assert.ok(manifest.opentelemetry?.entries['@opentelemetry/sdk-trace'], 'tracing.ts imports the SDK');
       assert.equal(manifest.opentelemetry?.entries['@opentelemetry/semantic-conventions'], undefined);
+      // every one of the runtime's dependencies outside the other bundles, and what packages no
+      // bundle holds require of it (@fastify/multipart: secure-json-parse); never the AWS SDK's
+      for (const specifier of ['fastify', 'pino', '@fastify/swagger', 'require-in-the-middle', 'secure-json-parse']) {
+        assert.ok(manifest.fastify?.entries[specifier], `${specifier} is an entry point`);
+      }
+      const locations = Object.values(manifest).flatMap((bundle) => Object.keys(bundle.packages));
+      assert.deepEqual(
+        locations.filter((location) => /node_modules\/@(aws-sdk|smithy|aws)\//.test(location)),
+        [],
+      );
       const files = await filesUnder(fresh);
       assert.deepEqual(await filesUnder(vendorDir), files);
       for (const file of files) {
@@ -82,6 +94,20 @@ describe('the bundled packages', () => {
     } finally {
       await rm(fresh, { recursive: true, force: true });
     }
+  });
+
+  it("holds only packages every deployable's image keeps, so the redirect holds in each image", async () => {
+    // Dockerfile.base prunes node_modules to the workspace's production closure; a bundle one of
+    // whose packages an image lacks is, there, not redirected at all.
+    const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
+    const bundled = Object.values(vendoredManifest()).flatMap((bundle) => Object.keys(bundle.packages));
+    const missing: Record<string, string[]> = {};
+    for (const workspace of new Set(services.map((service) => `services/${service.workspace}`))) {
+      const kept = new Set(workspaceClosure(lock, workspace).packages);
+      const absent = bundled.filter((location) => !kept.has(location));
+      if (absent.length > 0) missing[workspace] = absent;
+    }
+    assert.deepEqual(missing, {});
   });
 
   it("takes a bundle's entry points from the imports that run, not from type-only ones", () => {
@@ -190,6 +216,49 @@ describe('the bundled packages', () => {
     }
   });
 
+  it('serves a CommonJS package as Node does: the same export names, require() gets its exports object, and Fastify runs from the bundle', async () => {
+    const probe = `
+      import { createRequire } from 'node:module';
+      const require = createRequire(import.meta.url);
+      const names = {};
+      for (const specifier of ['fastify', 'pino', 'fastify-plugin', 'secure-json-parse']) {
+        names[specifier] = Object.keys(await import(specifier)).sort();
+      }
+      const { fastify } = await import('fastify');
+      const app = fastify({ logger: false });
+      await app.register((await import('@fastify/cors')).default, { origin: 'https://agora.example' });
+      app.get('/probe', { schema: { response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true, dropped: 1 }));
+      const response = await app.inject({ url: '/probe', headers: { origin: 'https://agora.example' } });
+      process.stdout.write(JSON.stringify({
+        names,
+        required: typeof require('pino'),
+        sameExports: require('fastify-plugin') === (await import('fastify-plugin')).default,
+        body: response.json(),
+        cors: response.headers['access-control-allow-origin'],
+        resolved: import.meta.resolve('fastify'),
+      }));
+    `;
+    const { answer, loaded } = await startedLikeAService(probe);
+    // the same probe without the instrument module: the packages' own files
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: join(repoRoot, 'packages/runtime'),
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const native = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(answer.resolved, pathToFileURL(join(vendorDir, 'fastify/fastify.mjs')).href);
+    assert.notEqual(native.resolved, answer.resolved);
+    assert.deepEqual({ ...answer, resolved: undefined }, { ...native, resolved: undefined });
+    assert.deepEqual(answer.body, { ok: true });
+    assert.equal(answer.required, 'function');
+    assert.equal(answer.sameExports, true);
+    const bundledLocations = Object.keys(vendoredManifest().fastify?.packages ?? {});
+    assert.deepEqual(
+      loaded.filter((url) => bundledLocations.some((location) => url.includes(`/${location}/`))),
+      [],
+      'files of the bundled packages',
+    );
+  });
+
   it('with tracing off, loads only the api from the bundle, as before only @opentelemetry/api loaded', async () => {
     const { answer, loaded } = await startedLikeAService(`
       const { traceFields } = await import('@agora/runtime/trace-context');
@@ -197,7 +266,7 @@ describe('the bundled packages', () => {
     `);
     assert.deepEqual(answer.fields, {}, 'no trace when tracing is off');
     const api = await readFile(join(otelDir, 'api.mjs'), 'utf8');
-    const apiClosure = ['api.mjs', ...[...api.matchAll(/from "\.\/([^"]+)"/g)].map((match) => match[1])];
+    const apiClosure = ['api.mjs', ...[...api.matchAll(/from ?"\.\/([^"]+)"/g)].map((match) => match[1])];
     assert.deepEqual(
       fromBundle(loaded, otelDir).map((url) => url.slice(pathToFileURL(otelDir).href.length + 1)),
       apiClosure,

@@ -23,7 +23,8 @@ import { createUploadsRepo } from './uploads-repo.ts';
 export interface InventoryDependencies {
   readonly config: InventoryConfig;
   readonly documents: DynamoDBDocumentClient;
-  readonly s3: S3Client;
+  /** the S3 client, asked for at the first upload (its SDK is loaded then, not at start) */
+  readonly s3: () => S3Client;
   /** this task's live feed (its own queue on the stock-changes topic), started with the process's consumers */
   readonly feed: StockFeed;
   /** the feed streams' heartbeat and limits (tests shorten them) */

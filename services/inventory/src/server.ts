@@ -19,7 +19,7 @@ await runService({
       queuePrefix: config.INVENTORY_LIVE_QUEUE_PREFIX,
     });
     return {
-      app: await buildApp({ config, logger, dynamo: aws.dynamo, documents: aws.documents, s3: aws.s3, feed }),
+      app: await buildApp({ config, logger, dynamo: aws.dynamo, documents: aws.documents, s3: () => aws.s3, feed }),
       consumers: [feed],
     };
   },

@@ -34,7 +34,7 @@ export async function inventoryApp(overrides: Record<string, string> = {}) {
       queuePrefix: config.INVENTORY_LIVE_QUEUE_PREFIX,
     }),
     documents: deployment.clients.documents,
-    s3: deployment.clients.s3,
+    s3: () => deployment.clients.s3,
   });
   after(() => app.close());
 

@@ -28,7 +28,7 @@ export interface WorkspaceClosure {
 }
 
 /** Where Node finds `name` when it is imported from `location`: nearest node_modules upwards. */
-function resolveFrom(lock: Lockfile, location: string, name: string): string | undefined {
+export function resolveFrom(lock: Lockfile, location: string, name: string): string | undefined {
   let base = location;
   while (true) {
     const candidate = base ? `${base}/node_modules/${name}` : `node_modules/${name}`;
@@ -39,7 +39,7 @@ function resolveFrom(lock: Lockfile, location: string, name: string): string | u
   }
 }
 
-function productionDependencies(entry: LockPackage): string[] {
+export function productionDependencies(entry: LockPackage): string[] {
   const optionalPeers = entry.peerDependenciesMeta ?? {};
   return [
     ...Object.keys(entry.dependencies ?? {}),

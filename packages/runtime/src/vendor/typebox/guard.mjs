@@ -1,1 +1,2 @@
-export { rt as EmitGuard, d as GlobalsGuard, Vt as Guard, n as NativeGuard, t as default } from "./shared-Bu1omyJM.mjs";
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
+import{Vt as guard_exports,d as globals_exports,n as native_exports,rt as emit_exports,t as guard_default}from"./shared-B8ileWQK.mjs";export{emit_exports as EmitGuard,globals_exports as GlobalsGuard,guard_exports as Guard,native_exports as NativeGuard,guard_default as default};

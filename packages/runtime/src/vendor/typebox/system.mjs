@@ -1,1 +1,2 @@
-export { y as Arguments, u as Environment, m as Hashing, c as Locale, r as Memory, _ as Settings, n as System, t as default } from "./shared-Bc-S9FJv.mjs";
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "typebox": do not edit.
+import{_ as settings_exports,c as _locale_exports,m as hash_exports,n as system_exports,r as memory_exports,t as system_default,u as environment_exports,y as arguments_exports}from"./shared-Cak5OlEM.mjs";export{arguments_exports as Arguments,environment_exports as Environment,hash_exports as Hashing,_locale_exports as Locale,memory_exports as Memory,settings_exports as Settings,system_exports as System,system_default as default};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_fast_decode_uri_component}from"./shared-B6pxJVab.mjs";const exported=require_fast_decode_uri_component();export{exported as default,exported as"module.exports"};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_deepmerge}from"./shared-D9cHRHOL.mjs";const exported=require_deepmerge();const name0=exported[`deepmerge`];export{name0 as deepmerge,exported as default,exported as"module.exports"};

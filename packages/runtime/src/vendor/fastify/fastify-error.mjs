@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_error}from"./shared-pOwqhgaQ.mjs";const exported=require_error();const name0=exported[`FastifyError`];const name1=exported[`createError`];export{name0 as FastifyError,name1 as createError,exported as default,exported as"module.exports"};

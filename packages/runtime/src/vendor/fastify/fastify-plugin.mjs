@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_fastify_plugin}from"./shared-DgNFCM3d.mjs";const exported=require_fastify_plugin();const name0=exported[`fastifyPlugin`];export{exported as default,exported as"module.exports",name0 as fastifyPlugin};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_queue}from"./shared-C6JAj1l1.mjs";const exported=require_queue();const name0=exported[`promise`];export{exported as default,exported as"module.exports",name0 as promise};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_find_my_way}from"./shared-Cwr_4Bnc.mjs";const exported=require_find_my_way();export{exported as default,exported as"module.exports"};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_inherits}from"./shared-7T6_12wo.mjs";const exported=require_inherits();export{exported as default,exported as"module.exports"};

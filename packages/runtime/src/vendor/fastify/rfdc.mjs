@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_rfdc}from"./shared-CHrldFhf.mjs";const exported=require_rfdc();export{exported as default,exported as"module.exports"};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_safe_buffer}from"./shared-JmiBxWX3.mjs";const exported=require_safe_buffer();const name0=exported[`Buffer`];export{name0 as Buffer,exported as default,exported as"module.exports"};

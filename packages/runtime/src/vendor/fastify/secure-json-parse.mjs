@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "fastify": do not edit.
+import{t as require_secure_json_parse}from"./shared-zwXSLbK7.mjs";const exported=require_secure_json_parse();const name0=exported[`parse`];const name1=exported[`safeParse`];const name2=exported[`scan`];export{exported as default,exported as"module.exports",name0 as parse,name1 as safeParse,name2 as scan};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "opentelemetry": do not edit.
+const METRIC_HTTP_CLIENT_REQUEST_DURATION=`http.client.request.duration`;const METRIC_HTTP_SERVER_REQUEST_DURATION=`http.server.request.duration`;export{METRIC_HTTP_SERVER_REQUEST_DURATION as n,METRIC_HTTP_CLIENT_REQUEST_DURATION as t};

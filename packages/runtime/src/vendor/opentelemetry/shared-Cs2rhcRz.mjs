@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "opentelemetry": do not edit.
+import{t as execAsync}from"./shared-GY1tx3U0.mjs";import{o as diag}from"./shared-f3wT4jSC.mjs";import{promises}from"fs";async function getMachineId(){try{return(await promises.readFile(`/etc/hostid`,{encoding:`utf8`})).trim()}catch(e){diag.debug(`error reading machine id: ${e}`)}try{return(await execAsync(`kenv -q smbios.system.uuid`)).stdout.trim()}catch(e){diag.debug(`error reading machine id: ${e}`)}}export{getMachineId};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "opentelemetry": do not edit.
+import{o as diag}from"./shared-f3wT4jSC.mjs";import{promises}from"fs";async function getMachineId(){for(const path of[`/etc/machine-id`,`/var/lib/dbus/machine-id`])try{return(await promises.readFile(path,{encoding:`utf8`})).trim()}catch(e){diag.debug(`error reading machine id: ${e}`)}}export{getMachineId};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "opentelemetry": do not edit.
+import{o as diag}from"./shared-f3wT4jSC.mjs";async function getMachineId(){diag.debug(`could not read machine-id: unsupported platform`)}export{getMachineId};

@@ -1,0 +1,2 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "opentelemetry": do not edit.
+import*as util from"util";import*as child_process from"child_process";const execAsync=util.promisify(child_process.exec);export{execAsync as t};

@@ -1,0 +1,3 @@
+// Bundled by tools/src/install/bundled-packages.ts from the packages ../manifest.json lists under "opentelemetry": do not edit.
+import{t as execAsync}from"./shared-GY1tx3U0.mjs";import{o as diag}from"./shared-f3wT4jSC.mjs";async function getMachineId(){try{const idLine=(await execAsync(`ioreg -rd1 -c "IOPlatformExpertDevice"`)).stdout.split(`
+`).find(line=>line.includes(`IOPlatformUUID`));if(!idLine)return;const parts=idLine.split(`" = "`);if(parts.length===2)return parts[1].slice(0,-1)}catch(e){diag.debug(`error reading machine id: ${e}`)}}export{getMachineId};
