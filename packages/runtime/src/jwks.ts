@@ -74,7 +74,6 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
   let inFlight: Promise<void> | undefined;
 
   async function fetchKeys(): Promise<void> {
-    attemptedAt = now();
     try {
       const answer = await getJson(options.url, { timeoutMs: fetchTimeoutMs });
       if (answer.status < 200 || answer.status >= 300) throw new Error(`the JWKS answered ${answer.status}`);
@@ -87,14 +86,24 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
     }
   }
 
-  /** One fetch at a time, and none sooner than the minimum interval after the last attempt. */
-  function refetch(): Promise<void> {
-    if (inFlight) return inFlight;
-    if (now() - attemptedAt < (failed ? failureRetryMs : minRefetchIntervalMs)) return Promise.resolve();
-    inFlight = fetchKeys().finally(() => {
+  /** One fetch at a time: a caller arriving while one is in flight waits for it. */
+  function fetchOnce(): Promise<void> {
+    inFlight ??= fetchKeys().finally(() => {
       inFlight = undefined;
     });
     return inFlight;
+  }
+
+  /**
+   * A fetch a request asks for: none sooner than the minimum interval after the last one a request
+   * asked for. The warm-up's attempts do not count: a request arriving just after one failed (users
+   * not up yet) fetches at once instead of being refused until the warm-up's next attempt.
+   */
+  function refetch(): Promise<void> {
+    if (inFlight) return inFlight;
+    if (now() - attemptedAt < (failed ? failureRetryMs : minRefetchIntervalMs)) return Promise.resolve();
+    attemptedAt = now();
+    return fetchOnce();
   }
 
   return {
@@ -108,7 +117,7 @@ export function createJwksKeyStore(options: JwksKeyStoreOptions): JwksKeyStore {
       let stopped = false;
       const attempt = () => {
         if (stopped || fetchedAt > Number.NEGATIVE_INFINITY) return;
-        void refetch().then(() => {
+        void fetchOnce().then(() => {
           if (!stopped && failed) timer = setTimeout(attempt, failureRetryMs).unref();
         });
       };
