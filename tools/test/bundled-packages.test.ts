@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { services } from '@agora/catalogue';
+import { imageBuildArgs, services } from '@agora/catalogue';
 import { bundleRedirects, vendoredManifest } from '@agora/runtime/bundle-redirects';
 import { type Lockfile, workspaceClosure } from '../src/image-build/closure.ts';
-import { runtimeImports, vendorDir, writeBundles } from '../src/install/bundled-packages.ts';
+import { bundles, runtimeImports, vendorDir, writeBundles } from '../src/install/bundled-packages.ts';
 import { instrumentModule } from '../src/local/launcher.ts';
 import { repoRoot } from '../src/paths.ts';
 import { startOtlpReceiver } from '../src/testing/otlp-receiver.ts';
@@ -77,6 +77,14 @@ describe('the bundled packages', () => {
       for (const specifier of ['fastify', 'pino', '@fastify/swagger', 'require-in-the-middle', 'secure-json-parse']) {
         assert.ok(manifest.fastify?.entries[specifier], `${specifier} is an entry point`);
       }
+      // the inventory images' own packages, in their own bundle: what its imports need of the
+      // runtime's packages (@fastify/multipart's fastify-plugin) stays the fastify bundle's
+      assert.deepEqual(Object.keys(manifest.inventory?.entries ?? {}), ['@fastify/multipart', 'csv-parse']);
+      assert.deepEqual(Object.keys(manifest.inventory?.packages ?? {}), [
+        'node_modules/@fastify/busboy',
+        'node_modules/@fastify/multipart',
+        'node_modules/csv-parse',
+      ]);
       const locations = Object.values(manifest).flatMap((bundle) => Object.keys(bundle.packages));
       assert.deepEqual(
         locations.filter((location) => /node_modules\/@(aws-sdk|smithy|aws)\//.test(location)),
@@ -96,16 +104,29 @@ describe('the bundled packages', () => {
     }
   });
 
-  it("holds only packages every deployable's image keeps, so the redirect holds in each image", async () => {
+  it('holds only packages each image that loads it keeps, so the redirect holds in each image', async () => {
     // Dockerfile.base prunes node_modules to the workspace's production closure; a bundle one of
-    // whose packages an image lacks is, there, not redirected at all.
+    // whose packages an image lacks is, there, not redirected at all. The runtime's bundles are
+    // loaded by every image (each service depends on the runtime), the inventory bundle by the
+    // inventory workspace's images (the catalogue's imageBuildArgs say which workspace each is).
     const lock = JSON.parse(await readFile(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
-    const bundled = Object.values(vendoredManifest()).flatMap((bundle) => Object.keys(bundle.packages));
+    const manifest = vendoredManifest();
+    const loadedBy: Record<string, string[]> = {};
+    for (const definition of bundles) loadedBy[definition.name] = definition.imageWorkspaces();
+    const everyImage = [...new Set(services.map((service) => imageBuildArgs(service).WORKSPACE))].sort();
+    assert.deepEqual(loadedBy, {
+      typebox: everyImage,
+      opentelemetry: everyImage,
+      fastify: everyImage,
+      inventory: ['services/inventory'],
+    });
     const missing: Record<string, string[]> = {};
-    for (const workspace of new Set(services.map((service) => `services/${service.workspace}`))) {
-      const kept = new Set(workspaceClosure(lock, workspace).packages);
-      const absent = bundled.filter((location) => !kept.has(location));
-      if (absent.length > 0) missing[workspace] = absent;
+    for (const [name, workspaces] of Object.entries(loadedBy)) {
+      for (const workspace of workspaces) {
+        const kept = new Set(workspaceClosure(lock, workspace).packages);
+        const absent = Object.keys(manifest[name]?.packages ?? {}).filter((location) => !kept.has(location));
+        if (absent.length > 0) missing[`${name} in ${workspace}`] = absent;
+      }
     }
     assert.deepEqual(missing, {});
   });
@@ -221,7 +242,7 @@ describe('the bundled packages', () => {
       import { createRequire } from 'node:module';
       const require = createRequire(import.meta.url);
       const names = {};
-      for (const specifier of ['fastify', 'pino', 'fastify-plugin', 'secure-json-parse']) {
+      for (const specifier of ['fastify', 'pino', 'fastify-plugin', 'secure-json-parse', '@fastify/multipart', 'csv-parse']) {
         names[specifier] = Object.keys(await import(specifier)).sort();
       }
       const { fastify } = await import('fastify');

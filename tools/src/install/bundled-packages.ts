@@ -30,11 +30,16 @@
  * build read (the redirect applies only while the installed ones are the same) and which file
  * serves each specifier.
  *
- * Each bundle lives in every image only if its packages do: the images keep their workspace's
- * production closure, and every service depends on the runtime, so the fastify bundle holds what
- * the runtime's dependencies reach. A bundle also serves each of its packages that a package no
- * bundle holds requires (@fastify/multipart's secure-json-parse, the gateway's plugins'
- * fastify-plugin), so no process loads a second copy beside it.
+ * A bundle is redirected in an image only if all its packages are there: the images keep their
+ * workspace's production closure, so each bundle names the images that load it (by the workspace
+ * the catalogue's imageBuildArgs builds them from) and holds only packages every one of them keeps.
+ * Every service depends on the runtime, so the typebox, OpenTelemetry and fastify bundles are
+ * every image's, and the fastify bundle holds what the runtime's dependencies reach; the inventory
+ * bundle holds what only the inventory images add (@fastify/multipart and its busboy, 16 modules
+ * at the API's start, ~1 MB of RSS at ready; csv-parse, the worker's). A bundle also serves each of
+ * its packages that a package outside it requires (another bundle's, as the inventory bundle's
+ * @fastify/multipart requires secure-json-parse, or one no bundle holds, as the gateway's plugins
+ * require fastify-plugin), so no process loads a second copy beside it.
  *
  * `npm run vendor:bundles` writes them all (after upgrading any of these packages, or importing a
  * new `@opentelemetry/…` specifier or a new dependency of the runtime); tools/test/bundled-packages.test.ts
@@ -48,6 +53,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { imageBuildArgs, services } from '@agora/catalogue';
 import type { BundleManifest, BundleRecord } from '@agora/runtime/bundle-redirects';
 import { rolldown } from 'rolldown';
 import { parseAst } from 'rolldown/parseAst';
@@ -75,6 +81,11 @@ interface BundleDefinition {
   readonly specifiers: () => string[];
   /** the entry file's name (without .mjs) for a specifier */
   readonly entryName: (specifier: string) => string;
+  /**
+   * the workspaces of the images that load the bundle (the catalogue's imageBuildArgs): it holds
+   * only packages each of them keeps (its production closure), so its redirect holds in each
+   */
+  readonly imageWorkspaces: () => string[];
 }
 
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
@@ -211,6 +222,48 @@ function runtimeDependencies(): string[] {
 const httpStack = (name: string) =>
   !awsSdk(name) && !openTelemetry(name) && name !== 'typebox' && !name.startsWith('@agora/');
 
+/** The workspace of every image the catalogue builds (imageBuildArgs), sorted. */
+export function everyImageWorkspace(): string[] {
+  return [...new Set(services.map((service) => imageBuildArgs(service).WORKSPACE))].sort();
+}
+
+/** The workspaces of the images of the catalogue's services from workspace folder `workspace` (services/<workspace>). */
+function imageWorkspacesOf(workspace: string): string[] {
+  return [
+    ...new Set(
+      services.filter((service) => service.workspace === workspace).map((service) => imageBuildArgs(service).WORKSPACE),
+    ),
+  ].sort();
+}
+
+function lockfile(): Lockfile {
+  return JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
+}
+
+/** The installed packages (lockfile locations) every one of `workspaces`' images keeps: the intersection of their production closures. */
+function keptByEvery(workspaces: readonly string[]): Set<string> {
+  const key = workspaces.join(' ');
+  const known = keptSets.get(key);
+  if (known) return known;
+  const lock = lockfile();
+  const [first, ...rest] = workspaces.map((workspace) => new Set(workspaceClosure(lock, workspace).packages));
+  if (!first) throw new Error('a bundle is loaded by no image');
+  const kept = new Set([...first].filter((location) => rest.every((other) => other.has(location))));
+  keptSets.set(key, kept);
+  return kept;
+}
+const keptSets = new Map<string, Set<string>>();
+
+/**
+ * The inventory images' own packages (the API's @fastify/multipart and the busboy it parses with,
+ * the worker's csv-parse): of the inventory workspace's closure, what not every image keeps (the
+ * runtime's bundles hold that) and not the AWS SDK's.
+ */
+const inventoryOwn = (name: string) =>
+  !awsSdk(name) &&
+  !keptByEvery(everyImageWorkspace()).has(`node_modules/${name}`) &&
+  keptByEvery(imageWorkspacesOf('inventory')).has(`node_modules/${name}`);
+
 export const bundles: readonly BundleDefinition[] = [
   {
     // Every entry point of the package: dependencies (@fastify/type-provider-typebox) import it too.
@@ -224,6 +277,7 @@ export const bundles: readonly BundleDefinition[] = [
       );
     },
     entryName: (specifier) => (specifier === 'typebox' ? 'index' : specifier.slice('typebox/'.length)),
+    imageWorkspaces: everyImageWorkspace,
   },
   {
     // Only what Agora imports (tracing.ts's SDK and instrumentations, trace-context's api): the
@@ -232,6 +286,7 @@ export const bundles: readonly BundleDefinition[] = [
     inScope: openTelemetry,
     specifiers: () => importedByAgora(openTelemetry),
     entryName: (specifier) => specifier.slice('@opentelemetry/'.length).replaceAll('/', '-'),
+    imageWorkspaces: everyImageWorkspace,
   },
   {
     // Fastify, its plugins, pino and the rest of what the runtime's dependencies load (ajv,
@@ -245,6 +300,17 @@ export const bundles: readonly BundleDefinition[] = [
       return [...new Set([...own, ...importedByAgora((specifier) => own.includes(packageName(specifier)))])].sort();
     },
     entryName: (specifier) => specifier.replace(/^@/, '').replaceAll('/', '-'),
+    imageWorkspaces: everyImageWorkspace,
+  },
+  {
+    // What only the inventory images load (@fastify/multipart: 16 CommonJS modules at the API's
+    // start, with @fastify/busboy; csv-parse, the worker's): every import Agora's code makes of them.
+    // Loaded by the inventory images only, it holds only what each of them keeps.
+    name: 'inventory',
+    inScope: inventoryOwn,
+    specifiers: () => importedByAgora((specifier) => inventoryOwn(packageName(specifier))),
+    entryName: (specifier) => specifier.replace(/^@/, '').replaceAll('/', '-'),
+    imageWorkspaces: () => imageWorkspacesOf('inventory'),
   },
 ];
 
@@ -324,16 +390,6 @@ function withOwnPaths(code: string, fromBundle: string): string {
   return `var __filename = process.getBuiltinModule("node:url").fileURLToPath(new URL(${JSON.stringify(fromBundle)}, import.meta.url)), __dirname = process.getBuiltinModule("node:path").dirname(__filename);\n${code}`;
 }
 
-/**
- * The installed packages every image keeps: the runtime's production closure (an image keeps its
- * workspace's, and every service depends on the runtime). A bundle holds no other: the redirect
- * needs all of a bundle's packages installed as they were.
- */
-function imageKept(): Set<string> {
-  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
-  return new Set(workspaceClosure(lock, relative(repoRoot, runtimeDir)).packages);
-}
-
 /** Writes one bundle into `outDir/<bundle name>` (emptied first); what the manifest records of it. */
 async function writeBundle(
   definition: BundleDefinition,
@@ -349,7 +405,7 @@ async function writeBundle(
     ]),
   );
   const readPackages = new Set<string>();
-  const kept = imageKept();
+  const kept = keptByEvery(definition.imageWorkspaces());
   /**
    * whether the bundle holds package `name` as `importer` finds it: one of its scope that every
    * image keeps (debug's optional supports-color is in none: left as debug's own require, which
@@ -448,14 +504,16 @@ async function writeBundle(
 }
 
 /**
- * The bundled packages (`held`: the installed locations the bundles hold) that a package no bundle
- * holds requires by name, e.g. @fastify/multipart's secure-json-parse: served by their bundle
- * too, so that require gets the bundle's copy instead of loading the package's own files beside
- * it. The packages that can load are those a workspace depends on, and theirs, short of the
- * bundled ones (an image keeps the same: its workspace's production closure).
+ * The bundled packages (`heldBy`: each installed location a bundle holds, and which) that a package
+ * outside their bundle requires by name: one no bundle holds (@fastify/multipart's
+ * secure-json-parse before the inventory bundle held it) or one of another bundle's (the inventory
+ * bundle's @fastify/multipart requires fastify-plugin and secure-json-parse, which the fastify
+ * bundle holds). Each is served by its bundle too, so that require gets the bundle's copy instead
+ * of loading the package's own files beside it. The packages that can load are those a workspace
+ * depends on, and theirs (an image keeps the same: its workspace's production closure).
  */
-function requiredFromOutside(held: ReadonlySet<string>): Set<string> {
-  const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
+function requiredFromOutside(heldBy: ReadonlyMap<string, string>): Set<string> {
+  const lock = lockfile();
   const required = new Set<string>();
   const visited = new Set<string>();
   const pending: string[] = [];
@@ -463,9 +521,18 @@ function requiredFromOutside(held: ReadonlySet<string>): Set<string> {
     for (const name of names) {
       const found = resolveFrom(lock, from, name);
       if (!found || lock.packages[found]?.link) continue;
-      if (!held.has(found)) pending.push(found);
+      const bundle = heldBy.get(found);
+      // (what a bundled package depends on outside the bundles is left out when no entry reaches it)
+      if (!heldBy.has(from) || bundle !== undefined) pending.push(found);
       // (Agora's own imports of a bundled package are the bundles' specifiers already)
-      else if (!/^(packages|services)\//.test(from) && found === `node_modules/${name}`) required.add(found);
+      if (
+        bundle !== undefined &&
+        heldBy.get(from) !== bundle &&
+        !/^(packages|services)\//.test(from) &&
+        found === `node_modules/${name}`
+      ) {
+        required.add(found);
+      }
     }
   };
   for (const workspace of Object.keys(lock.packages).filter((key) => /^(packages|services)\/[^/]+$/.test(key))) {
@@ -487,7 +554,11 @@ export async function writeBundles(outDir: string = vendorDir): Promise<BundleMa
     manifest[definition.name] = await writeBundle(definition, outDir, served);
   // once what the bundles hold is known, again each that holds packages others require
   const required = requiredFromOutside(
-    new Set(Object.values(manifest).flatMap((record) => Object.keys(record.packages))),
+    new Map(
+      Object.entries(manifest).flatMap(([name, record]) =>
+        Object.keys(record.packages).map((location) => [location, name] as const),
+      ),
+    ),
   );
   for (const [definition, served] of specifiers) {
     const held = Object.keys(manifest[definition.name]?.packages ?? {});
