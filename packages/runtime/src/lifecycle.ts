@@ -31,23 +31,30 @@ export function closeConnectionsWhenDraining(app: FastifyInstance): void {
 /**
  * Lingering close, for a body refused before it was all read (a 413 on Content-Length alone, a
  * body that fails to parse). Fastify answers those with `Connection: close`, and Node then closes
- * the socket while the body is still arriving: the unread bytes make the close a reset (RST),
- * which can throw the answer away before the client, a load balancer, has read it (so the user
- * sees a 502, or a proxy's client a cut answer, instead of the 413). So the answer is sent on an
- * open connection, the rest of the body is read and dropped, and the socket is closed once the
- * body has all arrived, or after `lingerMs` at most.
+ * the socket at once (`socket.destroySoon()`) while the body is still arriving: the unread bytes
+ * make the close a reset (RST), which can throw the answer away before the client, a load
+ * balancer, has read it (so the user sees a 502, or a proxy's client a cut answer, instead of the
+ * 413). So the rest of the body is read and dropped, and the socket is closed once the body has
+ * all arrived, or after `lingerMs` at most.
+ *
+ * The answer keeps its `Connection: close`: a connection the server is about to close must say so
+ * in the answer (RFC 9112 §9.6), or the client (the gateway's pool, an ALB) takes it back as idle,
+ * sends its next request on it, and meets the close instead of an answer: undici's "other side
+ * closed", a 502 for a POST it may not retry. Only Node's immediate close is replaced, on this socket.
  */
 export function lingerOnRefusedBodies(app: FastifyInstance, lingerMs = 5000): void {
   app.addHook('onSend', (request, reply, payload, done) => {
     const incoming = request.raw;
+    const socket = incoming.socket;
     // (an injected request has no connection to linger on)
-    const connected = incoming.socket instanceof Socket;
-    if (!connected || incoming.complete || reply.getHeader('connection') !== 'close') return done(null, payload);
-    reply.removeHeader('connection');
-    reply.raw.once('finish', () => {
-      const socket = incoming.socket;
+    if (!(socket instanceof Socket) || incoming.complete || reply.getHeader('connection') !== 'close') {
+      return done(null, payload);
+    }
+    // Node calls it once the `Connection: close` answer is written (a duck-typed hook of its HTTP server).
+    socket.destroySoon = () => {
       const timer = setTimeout(() => socket.destroy(), lingerMs);
       timer.unref();
+      socket.once('close', () => clearTimeout(timer));
       const close = () => {
         clearTimeout(timer);
         socket.end();
@@ -55,7 +62,7 @@ export function lingerOnRefusedBodies(app: FastifyInstance, lingerMs = 5000): vo
       if (incoming.complete) close();
       else incoming.once('end', close);
       incoming.resume();
-    });
+    };
     done(null, payload);
   });
 }

@@ -202,6 +202,8 @@ describe('a body refused before it is read', () => {
     assert.equal(await outcome, 'end', 'the connection ended cleanly');
     assert.match(answer, /^HTTP\/1\.1 413 /);
     assert.match(answer, /problem\+json/);
+    // the answer says the connection ends: a client must not send another request on it
+    assert.match(answer, /\r\nconnection: close\r\n/i);
   });
 });
 

@@ -19,23 +19,32 @@ import { eventually } from '@agora/tools/wait';
 import { closedPort, listen, rawRequest, startGateway } from './support.ts';
 
 /** A real service (the runtime's base app, 1 MiB body limit) that echoes the headers it received. */
-async function runtimeService() {
+async function runtimeService(
+  configure: (app: Awaited<ReturnType<typeof createBaseApp>>) => void = () => {},
+  bodyLimitBytes = 1024 * 1024,
+) {
   const app = await createBaseApp({
     logger: capturedLogger('users').logger,
     corsOrigins: '',
-    bodyLimitBytes: 1024 * 1024,
+    bodyLimitBytes,
     rateLimitPerMinute: 10_000,
     readiness: async () => {},
   });
   const seen: string[] = [];
+  /** the client port of each request's connection, in order */
+  const connections: number[] = [];
   app.addHook('onRequest', async (request) => {
-    if (request.url !== '/ready') seen.push(request.url);
+    if (request.url !== '/ready') {
+      seen.push(request.url);
+      connections.push(request.raw.socket.remotePort ?? 0);
+    }
   });
   app.post('/api/users', async (request) => ({ headers: request.headers, size: JSON.stringify(request.body).length }));
   app.get('/api/users/:userId', async (request) => ({ headers: request.headers }));
+  configure(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   after(() => app.close());
-  return { app, seen, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
+  return { app, seen, connections, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` };
 }
 
 const service = await runtimeService();
@@ -82,6 +91,41 @@ describe('hop-by-hop headers, handled as the ALB does', () => {
     const answer = await postExpectingContinue(gateway.port, '/api/users', body, 'application/json');
     assert.equal(answer.status, 200, answer.body);
     assert.equal(JSON.parse(answer.body).headers.expect, undefined, 'Expect is answered by the gateway');
+  });
+
+  it('sends no request on the connection a service refused a body on: the next POST is answered', async () => {
+    // A service slow to drain the body it refused (its event loop busy elsewhere): the connection
+    // stays open a while after its 413, then closes. Were the 413 not to say Connection: close,
+    // the gateway's pool would take the connection back as idle and send the next request on it,
+    // and one landing as the service closes meets "other side closed" (UND_ERR_SOCKET): a 502
+    // for a POST the gateway must not retry (the CI flake of the test above).
+    const slow = await runtimeService(
+      (app) =>
+        app.addHook('onSend', async (request, reply) => {
+          if (reply.statusCode !== 413) return;
+          reply.raw.once('finish', () => {
+            request.raw.pause();
+            setTimeout(() => request.raw.resume(), 100).unref();
+          });
+        }),
+      16 * 1024,
+    );
+    const proxied = await startGateway(new Map([['users', slow.url]]));
+    // small enough for the sockets' buffers: the gateway has sent all of it when the 413 arrives
+    const large = Buffer.from(JSON.stringify({ padding: 'x'.repeat(256 * 1024) }));
+    const small = Buffer.from(JSON.stringify({ username: 'ada' }));
+    const rounds: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const refused = await postExpectingContinue(proxied.port, '/api/users', large, 'application/json');
+      const next = await postExpectingContinue(proxied.port, '/api/users', small, 'application/json');
+      const [refusedOn, nextOn] = slow.connections.slice(-2);
+      rounds.push(`${refused.status} then ${next.status} on ${refusedOn === nextOn ? 'the same' : 'a new'} connection`);
+    }
+    assert.deepEqual(rounds, Array(5).fill('413 then 200 on a new connection'));
+    assert.deepEqual(
+      proxied.lines().filter((line) => line.msg === 'upstream failed'),
+      [],
+    );
   });
 
   it("carries curl's multipart upload of a 2 MiB file through", async () => {
