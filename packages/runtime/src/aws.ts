@@ -15,6 +15,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
+import { KeyedSha256, tuneClient } from './aws-tuning.ts';
 import { currentLogger } from './logger.ts';
 
 export interface AwsConfig {
@@ -66,10 +67,20 @@ interface Destroyable {
   middlewareStack: { remove(name: string): boolean };
 }
 
-export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients {
+export interface AwsClientOptions {
+  /**
+   * false: the SDK's per-request defaults (signer, hash, user agent, recursion detection), for the
+   * benches' comparison only. Default true: aws-tuning.ts.
+   */
+  readonly tuned?: boolean;
+}
+
+export function createAwsClients(config: AwsConfig, logger: Logger, options: AwsClientOptions = {}): AwsClients {
+  const tuned = options.tuned ?? true;
   const common = {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+    ...(tuned ? { sha256: KeyedSha256 } : {}),
   };
   const created: Destroyable[] = [];
   /** The client `make` builds, once, on first use. */
@@ -82,6 +93,7 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
       // even when nothing is logged (its default logger discards): CPU per call for nothing.
       // agoraCallLog (below) logs the calls instead.
       client.middlewareStack.remove('loggerMiddleware');
+      if (tuned && logged) tuneClient(client as unknown as Destroyable & { config: unknown });
       if (logged) logCalls(client as unknown as MiddlewareStackOwner, logger);
       created.push(client);
       return client;
