@@ -174,7 +174,8 @@ for (const mode of ['keep-alive', 'close'] as const) {
     // The cases take turns, round after round, so the machine's load hits them alike; the median.
     const measured = new Map<string, number[]>(chosen.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, { send, tuned }] of chosen) {
+      // Reversed every other round, so no case always runs right after another.
+      for (const [name, { send, tuned }] of round % 2 ? [...chosen].reverse() : chosen) {
         measured
           .get(name)
           ?.push(await cpuPerRequest(`${mode}, ${name}, round ${round + 1}`, endpoint.endpoint, send, tuned));
