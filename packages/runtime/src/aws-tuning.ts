@@ -117,10 +117,13 @@ export function tuneClient(client: TunableClient): void {
   if (userAgent) {
     let sections: Promise<unknown> | undefined;
     config.defaultUserAgentProvider = () => {
-      sections ??= userAgent();
-      sections.catch(() => {
-        sections = undefined;
-      });
+      if (!sections) {
+        sections = userAgent();
+        // A failure (the app id's config file, say) is not kept either.
+        sections.catch(() => {
+          sections = undefined;
+        });
+      }
       return sections;
     };
   }
