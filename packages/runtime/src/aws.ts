@@ -1,7 +1,8 @@
 /**
  * Every AWS client the services use, built in one place from config. The endpoint comes from
  * AWS_ENDPOINT_URL (the emulator locally, unset on AWS); S3 uses path-style addressing, which
- * both the emulator and AWS accept. Each call is logged with the current request's id.
+ * both the emulator and AWS accept. Each call is logged with the current request's id. The SDK's
+ * per-request signing waste is cut through the clients' own configuration (aws-tuning.ts).
  *
  * A client's SDK package is loaded when the client is first used, not at start: each costs
  * 100-300 ms and several MB to load, and no service uses all five (users never touches S3, SQS or
@@ -93,6 +94,8 @@ export function createAwsClients(config: AwsConfig, logger: Logger, options: Aws
       // even when nothing is logged (its default logger discards): CPU per call for nothing.
       // agoraCallLog (below) logs the calls instead.
       client.middlewareStack.remove('loggerMiddleware');
+      // Per-request SDK work cut through the client's own config (aws-tuning.ts); the document
+      // client shares the DynamoDB client's config and stack, so it is tuned once, there.
       if (tuned && logged) tuneClient(client as unknown as Destroyable & { config: unknown });
       if (logged) logCalls(client as unknown as MiddlewareStackOwner, logger);
       created.push(client);
