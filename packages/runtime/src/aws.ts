@@ -1,7 +1,8 @@
 /**
  * Every AWS client the services use, built in one place from config. The endpoint comes from
  * AWS_ENDPOINT_URL (the emulator locally, unset on AWS); S3 uses path-style addressing, which
- * both the emulator and AWS accept. Each call is logged with the current request's id.
+ * both the emulator and AWS accept. Each call is logged with the current request's id. The SDK's
+ * per-request signing waste is cut through the clients' own configuration (aws-tuning.ts).
  *
  * A client's SDK package is loaded when the client is first used, not at start: each costs
  * 100-300 ms and several MB to load, and no service uses all five (users never touches S3, SQS or
@@ -15,6 +16,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Logger } from 'pino';
+import { KeyedSha256, tuneClient } from './aws-tuning.ts';
 import { currentLogger } from './logger.ts';
 
 export interface AwsConfig {
@@ -66,10 +68,20 @@ interface Destroyable {
   middlewareStack: { remove(name: string): boolean };
 }
 
-export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients {
+export interface AwsClientOptions {
+  /**
+   * false: the SDK's per-request defaults (signer, hash, user agent, recursion detection), for the
+   * benches' comparison only. Default true: aws-tuning.ts.
+   */
+  readonly tuned?: boolean;
+}
+
+export function createAwsClients(config: AwsConfig, logger: Logger, options: AwsClientOptions = {}): AwsClients {
+  const tuned = options.tuned ?? true;
   const common = {
     region: config.AWS_REGION,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+    ...(tuned ? { sha256: KeyedSha256 } : {}),
   };
   const created: Destroyable[] = [];
   /** The client `make` builds, once, on first use. */
@@ -82,6 +94,9 @@ export function createAwsClients(config: AwsConfig, logger: Logger): AwsClients 
       // even when nothing is logged (its default logger discards): CPU per call for nothing.
       // agoraCallLog (below) logs the calls instead.
       client.middlewareStack.remove('loggerMiddleware');
+      // Per-request SDK work cut through the client's own config (aws-tuning.ts); the document
+      // client shares the DynamoDB client's config and stack, so it is tuned once, there.
+      if (tuned && logged) tuneClient(client as unknown as Destroyable & { config: unknown });
       if (logged) logCalls(client as unknown as MiddlewareStackOwner, logger);
       created.push(client);
       return client;

@@ -48,7 +48,7 @@ function rows(count: number, offset: number) {
 
 type Send = (clients: ReturnType<typeof createAwsClients>, at: number, endpoint: string) => Promise<unknown>;
 
-const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
+const tunedCases: Record<string, { rowsPerRequest: number; send: Send; tuned?: boolean }> = {
   'lib-dynamodb, 25 rows': {
     rowsPerRequest: 25,
     send: (clients, at) =>
@@ -76,6 +76,19 @@ const cases: Record<string, { rowsPerRequest: number; send: Send }> = {
       barePost(clients, endpoint, JSON.stringify({ RequestItems: { [table]: rows(25, at * 25).map(putRequest) } })),
   },
 };
+
+// Each SDK case again on clients with the SDK's per-request defaults (createAwsClients'
+// `tuned: false`: no aws-tuning.ts), printed beside the tuned case as a ratio.
+const cases = Object.fromEntries(
+  Object.entries(tunedCases).flatMap(([name, value]) =>
+    name.includes('no SDK')
+      ? [[name, value]]
+      : [
+          [name, value],
+          [`SDK defaults, ${name}`, { ...value, tuned: false }],
+        ],
+  ),
+);
 
 const bareAgents = new WeakMap<object, Agent>();
 function barePost(clients: ReturnType<typeof createAwsClients>, url: string, body: string): Promise<unknown> {
@@ -123,10 +136,12 @@ async function profiled<T>(name: string, measured: () => Promise<T>): Promise<T>
   return result;
 }
 
-async function cpuPerRequest(name: string, endpoint: string, send: Send): Promise<number> {
+async function cpuPerRequest(name: string, endpoint: string, send: Send, tuned = true): Promise<number> {
   process.env.AWS_ACCESS_KEY_ID = 'bench';
   process.env.AWS_SECRET_ACCESS_KEY = 'bench';
-  const clients = createAwsClients({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint }, pino({ level: 'silent' }));
+  const clients = createAwsClients({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: endpoint }, pino({ level: 'silent' }), {
+    tuned,
+  });
   const run = async (count: number, from: number) => {
     for (let at = 0; at < count; at += inFlight) {
       await Promise.all(
@@ -159,8 +174,11 @@ for (const mode of ['keep-alive', 'close'] as const) {
     // The cases take turns, round after round, so the machine's load hits them alike; the median.
     const measured = new Map<string, number[]>(chosen.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, { send }] of chosen) {
-        measured.get(name)?.push(await cpuPerRequest(`${mode}, ${name}, round ${round + 1}`, endpoint.endpoint, send));
+      // Reversed every other round, so no case always runs right after another.
+      for (const [name, { send, tuned }] of round % 2 ? [...chosen].reverse() : chosen) {
+        measured
+          .get(name)
+          ?.push(await cpuPerRequest(`${mode}, ${name}, round ${round + 1}`, endpoint.endpoint, send, tuned));
       }
     }
     for (const [name, { rowsPerRequest }] of chosen) {
@@ -171,6 +189,14 @@ for (const mode of ['keep-alive', 'close'] as const) {
         `${`${mode}, ${name}`.padEnd(52)} ${micros.toFixed(0).padStart(6)} µs CPU per request, ` +
           `${(perThousand / 1000).toFixed(1).padStart(6)} ms per 1,000 rows (${(perThousand / csvMicrosPerThousand).toFixed(1)}× csv-parse)` +
           `  [rounds: ${all.map((value) => value.toFixed(0)).join(', ')}]\n`,
+      );
+    }
+    for (const [name] of chosen) {
+      const defaults = measured.get(`SDK defaults, ${name}`);
+      const tuned = measured.get(name);
+      if (!defaults?.length || !tuned?.length) continue;
+      process.stdout.write(
+        `${`${mode}, ${name}: tuned / SDK defaults`.padEnd(52)} ${median(tuned).toFixed(0)} / ${median(defaults).toFixed(0)} µs CPU per request = ${(median(tuned) / median(defaults)).toFixed(2)}\n`,
       );
     }
   } finally {
