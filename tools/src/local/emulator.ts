@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { installUnderVenvLock, requirementsHash } from '../install/venv.ts';
 import { repoRoot, stateDir } from '../paths.ts';
 import { waitForHttp } from '../wait.ts';
+import { reservePort } from './port-reservations.ts';
 
 const run = promisify(execFile);
 
@@ -92,7 +93,8 @@ let portsBelowEphemeralRange: ReturnType<typeof readPortsBelowEphemeralRange> | 
  * from listen(0): an ephemeral port may be taken, between this check and the child's bind, as the
  * source port of any outgoing connection (a test suite makes thousands, and CI once lost the
  * gateway to it: "stopping after an unexpected error" on a port picked seconds before). Below the
- * range only an explicit bind can take it. Where that range cannot be read, listen(0) as before.
+ * range only an explicit bind can take it, and every other `freePort` caller on the machine is kept
+ * off it by a reservation (port-reservations.ts). Where that range cannot be read, listen(0) as before.
  */
 export async function freePort(): Promise<number> {
   portsBelowEphemeralRange ??= readPortsBelowEphemeralRange();
@@ -100,7 +102,7 @@ export async function freePort(): Promise<number> {
   if (below) {
     for (let attempt = 0; attempt < 100; attempt++) {
       const port = below.low + Math.floor(Math.random() * (below.high - below.low + 1));
-      if (await isFree(port)) return port;
+      if ((await isFree(port)) && reservePort(port)) return port;
     }
   }
   return ephemeralPort();
