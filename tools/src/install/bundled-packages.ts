@@ -222,19 +222,16 @@ function runtimeDependencies(): string[] {
 const httpStack = (name: string) =>
   !awsSdk(name) && !openTelemetry(name) && name !== 'typebox' && !name.startsWith('@agora/');
 
-/** The workspace of every image the catalogue builds (imageBuildArgs), sorted. */
-export function everyImageWorkspace(): string[] {
-  return [...new Set(services.map((service) => imageBuildArgs(service).WORKSPACE))].sort();
+/** The workspaces (imageBuildArgs' WORKSPACE) of the images of the catalogue's services that `chosen` picks, sorted. */
+function imageWorkspacesOf(chosen: (service: (typeof services)[number]) => boolean): string[] {
+  return [...new Set(services.filter(chosen).map((service) => imageBuildArgs(service).WORKSPACE))].sort();
 }
 
-/** The workspaces of the images of the catalogue's services from workspace folder `workspace` (services/<workspace>). */
-function imageWorkspacesOf(workspace: string): string[] {
-  return [
-    ...new Set(
-      services.filter((service) => service.workspace === workspace).map((service) => imageBuildArgs(service).WORKSPACE),
-    ),
-  ].sort();
-}
+/** The workspace of every image the catalogue builds. */
+const everyImageWorkspace = () => imageWorkspacesOf(() => true);
+
+/** The workspaces of the images built from services/inventory (the API's and the worker's). */
+const inventoryImageWorkspaces = () => imageWorkspacesOf((service) => service.workspace === 'inventory');
 
 function lockfile(): Lockfile {
   return JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as Lockfile;
@@ -262,7 +259,7 @@ const keptSets = new Map<string, Set<string>>();
 const inventoryOwn = (name: string) =>
   !awsSdk(name) &&
   !keptByEvery(everyImageWorkspace()).has(`node_modules/${name}`) &&
-  keptByEvery(imageWorkspacesOf('inventory')).has(`node_modules/${name}`);
+  keptByEvery(inventoryImageWorkspaces()).has(`node_modules/${name}`);
 
 export const bundles: readonly BundleDefinition[] = [
   {
@@ -310,7 +307,7 @@ export const bundles: readonly BundleDefinition[] = [
     inScope: inventoryOwn,
     specifiers: () => importedByAgora((specifier) => inventoryOwn(packageName(specifier))),
     entryName: (specifier) => specifier.replace(/^@/, '').replaceAll('/', '-'),
-    imageWorkspaces: () => imageWorkspacesOf('inventory'),
+    imageWorkspaces: inventoryImageWorkspaces,
   },
 ];
 
